@@ -1,0 +1,5 @@
+package dev.tether.app;
+
+public final class TetherCommand {
+    public static void main(String[] args) {}
+}

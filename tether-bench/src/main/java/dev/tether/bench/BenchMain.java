@@ -1,0 +1,5 @@
+package dev.tether.bench;
+
+public final class BenchMain {
+    public static void main(String[] args) {}
+}

@@ -1,0 +1,112 @@
+package dev.tether.internal;
+
+import dev.tether.ProcessSpec;
+import dev.tether.SpawnException;
+import dev.tether.Stdio;
+import dev.tether.linux.libc.Errno;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Checks, before anything is created, that a spec can be spawned: the working directory exists
+ * and is searchable, the program resolves (through the child's {@code PATH} when it has no slash)
+ * to an executable regular file, and redirect files can be opened. Failures are
+ * {@link SpawnException}s naming the command, the reason and the errno a spawn would have got.
+ */
+public final class SpawnPreflight {
+    private static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
+
+    private SpawnPreflight() {}
+
+    /** Validates and returns the working directory the child will get. */
+    public static Path directory(ProcessSpec spec) {
+        Path dir = spec.directory().orElse(Path.of("").toAbsolutePath());
+        if (!Files.exists(dir)) {
+            throw fail(spec, Errno.ENOENT, "working directory " + dir + " does not exist");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw fail(spec, Errno.ENOTDIR, "working directory " + dir + " is not a directory");
+        }
+        if (!Files.isExecutable(dir)) {
+            throw fail(spec, Errno.EACCES, "working directory " + dir + " is not searchable (no x permission)");
+        }
+        if (!Files.isReadable(dir)) {
+            throw fail(spec, Errno.EACCES, "working directory " + dir + " is not readable");
+        }
+        return dir;
+    }
+
+    /** Resolves argv[0] to an absolute executable path, as execvp would. */
+    public static Path executable(ProcessSpec spec, Path directory, Map<String, String> environment) {
+        String program = spec.argv().getFirst();
+        Path resolved;
+        if (program.indexOf('/') >= 0) {
+            resolved = directory.resolve(path(spec, program)).normalize();
+            checkExecutable(spec, resolved);
+            return resolved;
+        }
+        String searchPath = environment.getOrDefault("PATH", DEFAULT_PATH);
+        SpawnException firstDenied = null;
+        for (String entry : searchPath.split(":", -1)) {
+            Path dir = entry.isEmpty() ? directory : directory.resolve(path(spec, entry));
+            Path candidate = dir.resolve(program);
+            if (Files.isRegularFile(candidate)) {
+                if (Files.isExecutable(candidate)) {
+                    return candidate.toAbsolutePath().normalize();
+                }
+                if (firstDenied == null) {
+                    firstDenied = fail(spec, Errno.EACCES, candidate + " is not executable (chmod +x it)");
+                }
+            }
+        }
+        if (firstDenied != null) {
+            throw firstDenied;
+        }
+        throw fail(spec, Errno.ENOENT, "'" + program + "' was not found on PATH (" + searchPath
+                + "); give an absolute path or install it");
+    }
+
+    /** Checks that redirect files can be opened as the child will open them. */
+    public static void redirects(ProcessSpec spec) {
+        if (spec.stdin() instanceof Stdio.File f && !Files.isReadable(f.path())) {
+            throw fail(spec, Files.exists(f.path()) ? Errno.EACCES : Errno.ENOENT,
+                    "stdin file " + f.path() + (Files.exists(f.path()) ? " is not readable" : " does not exist"));
+        }
+        for (Stdio out : new Stdio[] {spec.stdout(), spec.stderr()}) {
+            if (out instanceof Stdio.File f) {
+                Path parent = f.path().getParent();
+                if (Files.exists(f.path()) ? !Files.isWritable(f.path()) || Files.isDirectory(f.path())
+                        : parent == null || !Files.isDirectory(parent) || !Files.isWritable(parent)) {
+                    throw fail(spec, Files.exists(f.path()) || (parent != null && Files.isDirectory(parent)) ? Errno.EACCES : Errno.ENOENT,
+                            "output file " + f.path() + " cannot be written (check that its directory exists and is writable)");
+                }
+            }
+        }
+    }
+
+    private static void checkExecutable(ProcessSpec spec, Path p) {
+        if (!Files.exists(p)) {
+            throw fail(spec, Errno.ENOENT, "program " + p + " does not exist");
+        }
+        if (Files.isDirectory(p)) {
+            throw fail(spec, Errno.EACCES, "program " + p + " is a directory, not an executable file");
+        }
+        if (!Files.isExecutable(p)) {
+            throw fail(spec, Errno.EACCES, "program " + p + " is not executable (chmod +x it)");
+        }
+    }
+
+    private static Path path(ProcessSpec spec, String s) {
+        try {
+            return Path.of(s);
+        } catch (InvalidPathException e) {
+            throw fail(spec, Errno.EINVAL, "'" + s + "' is not a valid path");
+        }
+    }
+
+    private static SpawnException fail(ProcessSpec spec, int errno, String reason) {
+        return new SpawnException(spec, errno, Errno.name(errno), reason);
+    }
+}

@@ -1,0 +1,158 @@
+package dev.tether.linux;
+
+import dev.tether.Containment;
+import dev.tether.ProcessId;
+import dev.tether.ProcessInfo;
+import dev.tether.ProcessSpec;
+import dev.tether.Signal;
+import dev.tether.internal.Identities;
+import dev.tether.linux.libc.LibC;
+import dev.tether.spi.Platform;
+import dev.tether.spi.ScopeKey;
+import dev.tether.spi.SessionScope;
+import dev.tether.spi.SpawnRequest;
+import dev.tether.spi.SpawnedProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Linux through the Foreign Function &amp; Memory API: {@code posix_spawn}, pidfds and one epoll
+ * thread, a child subreaper, and a cgroup v2 per session where this process may create one
+ * (else process group + environment marker).
+ */
+public final class LinuxPlatform implements Platform {
+    private static volatile Machinery machinery;
+
+    private final Containment containment;
+    private final Optional<Path> cgroupBase;
+    private final Machinery m;
+
+    /** The process-wide parts: one exit watcher, one reaper, one spawner per JVM. */
+    private record Machinery(ExitWatcher watcher, OrphanReaper reaper, LinuxSpawner spawner, Optional<Path> cgroupBase) {}
+
+    private LinuxPlatform(Containment containment, Machinery m) {
+        this.containment = containment;
+        this.m = m;
+        this.cgroupBase = containment == Containment.CGROUP ? m.cgroupBase : Optional.empty();
+    }
+
+    /** Whether this JVM runs on Linux with native access enabled for Tether. */
+    public static boolean usable() {
+        return System.getProperty("os.name", "").equals("Linux")
+                && LinuxPlatform.class.getModule().isNativeAccessEnabled()
+                && ProcFs.available();
+    }
+
+    /** Whether cgroup v2 session scopes can be created by this process. */
+    public static boolean cgroupsAvailable() {
+        return machinery().cgroupBase.isPresent();
+    }
+
+    /** A platform giving the strongest containment available, or exactly {@code wanted} if available. */
+    public static LinuxPlatform create(boolean useCgroups) {
+        Machinery mach = machinery();
+        return new LinuxPlatform(useCgroups && mach.cgroupBase.isPresent()
+                ? Containment.CGROUP : Containment.PROCESS_GROUP_AND_MARKER, mach);
+    }
+
+    private static Machinery machinery() {
+        Machinery mach = machinery;
+        if (mach == null) {
+            synchronized (LinuxPlatform.class) {
+                mach = machinery;
+                if (mach == null) {
+                    Optional<Path> base = Cgroups.writableBase();
+                    ExitWatcher watcher = new ExitWatcher();
+                    String prefix = Cgroups.ownCgroup().orElse("/");
+                    String tetherPrefix = (prefix.endsWith("/") ? prefix : prefix + "/") + Cgroups.INSTANCE_PREFIX;
+                    OrphanReaper reaper = new OrphanReaper(watcher, pid -> Cgroups.cgroupOf(pid)
+                            .map(cg -> cg.startsWith(tetherPrefix)).orElse(false));
+                    mach = new Machinery(watcher, reaper, new LinuxSpawner(watcher, reaper), base);
+                    machinery = mach;
+                }
+            }
+        }
+        return mach;
+    }
+
+    @Override
+    public Containment containment() {
+        return containment;
+    }
+
+    @Override
+    public SessionScope createScope(ScopeKey key) {
+        if (cgroupBase.isPresent()) {
+            return CgroupScope.create(sessionCgroup(key), m.reaper);
+        }
+        return new MarkerScope(key, m.reaper);
+    }
+
+    @Override
+    public SessionScope attachScope(ScopeKey key, Optional<String> cgroup, Optional<ProcessId> main) {
+        if (cgroup.isPresent() && Files.isDirectory(Path.of(cgroup.get()))) {
+            return new CgroupScope(Path.of(cgroup.get()), m.reaper);
+        }
+        MarkerScope scope = new MarkerScope(key, m.reaper);
+        main.ifPresent(scope::bind);
+        return scope;
+    }
+
+    @Override
+    public void releaseInstance(String instanceId) {
+        cgroupBase.ifPresent(base -> {
+            try {
+                Files.deleteIfExists(base.resolve(Cgroups.INSTANCE_PREFIX + instanceId));
+            } catch (java.io.IOException e) {
+                // still holds a session cgroup: reconciliation removes it later
+            }
+        });
+    }
+
+    private Path sessionCgroup(ScopeKey key) {
+        return cgroupBase.orElseThrow().resolve(Cgroups.INSTANCE_PREFIX + key.instanceId()).resolve(key.sessionId());
+    }
+
+    @Override
+    public SpawnedProcess spawn(SpawnRequest request) {
+        return m.spawner.spawn(request);
+    }
+
+    @Override
+    public boolean signal(ProcessId target, Signal signal) {
+        return Pidfds.signal(target, signal);
+    }
+
+    @Override
+    public Optional<ProcessInfo> describe(long pid) {
+        return ProcFs.stat(pid).filter(s -> !s.isZombie()).map(st -> new ProcessInfo(
+                new ProcessId(Identities.bootId(), pid, st.startTime()), st.parentPid(),
+                ProcFs.commandLine(pid).orElse("[" + st.name() + "]"), ProcFs.uid(pid).orElse(-1),
+                ProcFs.environValue(pid, ProcessSpec.SESSION_MARKER)));
+    }
+
+    @Override
+    public List<ProcessInfo> markedProcesses() {
+        List<ProcessInfo> out = new ArrayList<>();
+        long self = ProcessHandle.current().pid();
+        for (long pid : ProcFs.pids()) {
+            if (pid != self && ProcFs.environValue(pid, ProcessSpec.SESSION_MARKER).isPresent()) {
+                describe(pid).ifPresent(out::add);
+            }
+        }
+        return out;
+    }
+
+    /** Whether this JVM is a child subreaper (orphans re-parent to it and are reaped here). */
+    public boolean isSubreaper() {
+        return m.reaper.isSubreaper();
+    }
+
+    /** The glibc version, for diagnostics. */
+    public static String glibcVersion() {
+        return LibC.gnu_get_libc_version();
+    }
+}

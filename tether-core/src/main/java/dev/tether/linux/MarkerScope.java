@@ -1,0 +1,109 @@
+package dev.tether.linux;
+
+import dev.tether.ProcessId;
+import dev.tether.Signal;
+import dev.tether.internal.Identities;
+import dev.tether.spi.ScopeKey;
+import dev.tether.spi.SessionScope;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A session without a cgroup: the processes whose initial environment carries the session's
+ * marker, plus those still in the main process's session or process group (which catches a
+ * descendant that cleared its environment but did not call {@code setsid}).
+ *
+ * <p>Session-id matches count only while the main process's pid is not held by some other
+ * process, and only for processes started no earlier than the main one: the kernel does not reuse
+ * a pid that is still some process's session or group id, so such a match is ours.
+ * Limit: a process that both calls {@code setsid} and clears its environment is not found.
+ */
+final class MarkerScope implements SessionScope {
+    private final ScopeKey key;
+    private final byte[] marker;
+    private final OrphanReaper reaper;
+    private final long self = ProcessHandle.current().pid();
+    private volatile ProcessId main;
+
+    MarkerScope(ScopeKey key, OrphanReaper reaper) {
+        this.key = key;
+        this.marker = key.markerEntry().getBytes(StandardCharsets.UTF_8);
+        this.reaper = reaper;
+    }
+
+    @Override
+    public void bind(ProcessId mainProcess) {
+        this.main = mainProcess;
+    }
+
+    /** The main process's pid, while it is a valid session/group id of ours (see class doc). */
+    long leaderPid() {
+        ProcessId m = main;
+        if (m == null) {
+            return -1;
+        }
+        Optional<ProcessId> holder = Identities.of(m.pid());
+        boolean recycled = holder.isPresent() && holder.get().startTime() != m.startTime();
+        return recycled ? -1 : m.pid();
+    }
+
+    @Override
+    public List<ProcessId> members() {
+        long leader = leaderPid();
+        ProcessId m = main;
+        List<ProcessId> out = new ArrayList<>();
+        for (long pid : ProcFs.pids()) {
+            if (pid == self) {
+                continue;
+            }
+            ProcFs.Stat st = ProcFs.stat(pid).orElse(null);
+            if (st == null || st.isZombie()) {
+                continue;
+            }
+            boolean inGroup = leader > 0 && (st.session() == leader || st.processGroup() == leader)
+                    && st.startTime() >= m.startTime();
+            if (inGroup || ProcFs.environContains(pid, marker)) {
+                ProcessId id = new ProcessId(Identities.bootId(), pid, st.startTime());
+                reaper.claim(pid, st.startTime());
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return members().isEmpty();
+    }
+
+    @Override
+    public int signal(Collection<ProcessId> members, Signal signal) {
+        int delivered = 0;
+        for (ProcessId id : members) {
+            if (Pidfds.signal(id, signal)) {
+                delivered++;
+            }
+        }
+        return delivered;
+    }
+
+    /** Stops every listed member first (so none forks a replacement), then kills them. */
+    @Override
+    public void killAll(Collection<ProcessId> members) {
+        signal(members, Signal.STOP);
+        signal(members, Signal.KILL);
+    }
+
+    @Override
+    public void release() {
+        // Nothing was created for this scope.
+    }
+
+    @Override
+    public String describe() {
+        return "marker " + key.markerEntry() + (main != null ? " + session/group " + main.pid() : "");
+    }
+}

@@ -1,0 +1,247 @@
+package dev.tether.linux;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Reads what Tether needs from {@code /proc}: a process's stat line, its initial environment,
+ * its command line, its owner. Pure Java (no native access), so the portable backend can use it
+ * on Linux too. Every read tolerates the process vanishing meanwhile.
+ */
+public final class ProcFs {
+    private static final Path PROC = Path.of("/proc");
+    private static final int INITIAL_BUFFER = 16 * 1024;
+    private static final ThreadLocal<byte[][]> BUFFER = ThreadLocal.withInitial(() -> new byte[][] {new byte[INITIAL_BUFFER]});
+
+    private ProcFs() {}
+
+    /** Whether a Linux-style {@code /proc} is mounted here. */
+    public static boolean available() {
+        return Files.isReadable(PROC.resolve("self/stat"));
+    }
+
+    /** The fields of {@code /proc/<pid>/stat} Tether uses. */
+    public record Stat(long pid, char state, long parentPid, long processGroup, long session, long startTime, String name) {
+        /** Zombie ({@code Z}) or dead ({@code X}): exited, only a wait can remove it. */
+        public boolean isZombie() {
+            return state == 'Z' || state == 'X';
+        }
+
+        /** Stopped by a signal ({@code T}) or traced ({@code t}). */
+        public boolean isStopped() {
+            return state == 'T' || state == 't';
+        }
+    }
+
+    public static Optional<Stat> stat(long pid) {
+        byte[] data = read(PROC.resolve(Long.toString(pid)).resolve("stat"));
+        if (data == null) {
+            return Optional.empty();
+        }
+        return parseStat(pid, new String(data, StandardCharsets.ISO_8859_1));
+    }
+
+    /** Parses a stat line, splitting at the last ')' because the command name may hold spaces and parentheses. */
+    static Optional<Stat> parseStat(long pid, String line) {
+        int open = line.indexOf('(');
+        int close = line.lastIndexOf(')');
+        if (open < 0 || close < open || close + 2 >= line.length()) {
+            return Optional.empty();
+        }
+        String name = line.substring(open + 1, close);
+        String[] f = line.substring(close + 2).trim().split(" ");
+        // f[0] is field 3 (state); field N is f[N - 3].
+        if (f.length < 20) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Stat(pid, f[0].charAt(0), Long.parseLong(f[1]), Long.parseLong(f[2]),
+                    Long.parseLong(f[3]), Long.parseLong(f[19]), name));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Every pid in {@code /proc} now (threads excluded). */
+    public static long[] pids() {
+        long[] out = new long[512];
+        int n = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(PROC)) {
+            for (Path p : ds) {
+                String s = p.getFileName().toString();
+                char c = s.charAt(0);
+                if (c < '1' || c > '9') {
+                    continue;
+                }
+                long pid;
+                try {
+                    pid = Long.parseLong(s);
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (n == out.length) {
+                    out = Arrays.copyOf(out, n * 2);
+                }
+                out[n++] = pid;
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list /proc", e);
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /**
+     * Whether the environment the process was exec'ed with holds exactly {@code entry}
+     * (e.g. {@code TETHER_SESSION=abc}). False when unreadable (zombies, kernel threads, other users).
+     */
+    public static boolean environContains(long pid, byte[] entry) {
+        Path path = PROC.resolve(Long.toString(pid)).resolve("environ");
+        int len = readInto(path);
+        if (len <= 0) {
+            return false;
+        }
+        return containsEntry(BUFFER.get()[0], len, entry);
+    }
+
+    /** The value of one variable in the process's initial environment, if readable and present. */
+    public static Optional<String> environValue(long pid, String name) {
+        Path path = PROC.resolve(Long.toString(pid)).resolve("environ");
+        int len = readInto(path);
+        if (len <= 0) {
+            return Optional.empty();
+        }
+        byte[] buf = BUFFER.get()[0];
+        byte[] prefix = (name + "=").getBytes(StandardCharsets.UTF_8);
+        int start = 0;
+        for (int i = 0; i <= len; i++) {
+            if (i == len || buf[i] == 0) {
+                if (i - start >= prefix.length && Arrays.equals(buf, start, start + prefix.length, prefix, 0, prefix.length)) {
+                    return Optional.of(new String(buf, start + prefix.length, i - start - prefix.length, StandardCharsets.UTF_8));
+                }
+                start = i + 1;
+            }
+        }
+        return Optional.empty();
+    }
+
+    static boolean containsEntry(byte[] buf, int len, byte[] entry) {
+        int start = 0;
+        for (int i = 0; i <= len; i++) {
+            if (i == len || buf[i] == 0) {
+                if (i - start == entry.length && Arrays.equals(buf, start, i, entry, 0, entry.length)) {
+                    return true;
+                }
+                start = i + 1;
+            }
+        }
+        return false;
+    }
+
+    /** The command line, arguments joined by spaces; {@code [name]} when empty (kernel threads, zombies). */
+    public static Optional<String> commandLine(long pid) {
+        byte[] data = read(PROC.resolve(Long.toString(pid)).resolve("cmdline"));
+        if (data == null) {
+            return Optional.empty();
+        }
+        int end = data.length;
+        while (end > 0 && data[end - 1] == 0) {
+            end--;
+        }
+        if (end == 0) {
+            return stat(pid).map(s -> "[" + s.name() + "]");
+        }
+        for (int i = 0; i < end; i++) {
+            if (data[i] == 0) {
+                data[i] = ' ';
+            }
+        }
+        return Optional.of(new String(data, 0, end, StandardCharsets.UTF_8));
+    }
+
+    /** The real user id of the process, from {@code /proc/<pid>/status}. */
+    public static OptionalInt uid(long pid) {
+        byte[] data = read(PROC.resolve(Long.toString(pid)).resolve("status"));
+        if (data == null) {
+            return OptionalInt.empty();
+        }
+        for (String line : new String(data, StandardCharsets.ISO_8859_1).split("\n")) {
+            if (line.startsWith("Uid:")) {
+                String[] f = line.substring(4).trim().split("\\s+");
+                try {
+                    return OptionalInt.of(Integer.parseInt(f[0]));
+                } catch (NumberFormatException e) {
+                    return OptionalInt.empty();
+                }
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    /** Children of every thread of this process (the kernel lists them per task). */
+    public static List<Long> ownChildren() {
+        List<Long> out = new ArrayList<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(PROC.resolve("self/task"))) {
+            for (Path task : tasks) {
+                byte[] data = read(task.resolve("children"));
+                if (data == null) {
+                    continue;
+                }
+                for (String s : new String(data, StandardCharsets.ISO_8859_1).trim().split(" ")) {
+                    if (!s.isEmpty()) {
+                        out.add(Long.parseLong(s));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
+    }
+
+    /** This boot's id, {@code /proc/sys/kernel/random/boot_id}. */
+    public static String bootId() {
+        byte[] data = read(PROC.resolve("sys/kernel/random/boot_id"));
+        return data == null ? "" : new String(data, StandardCharsets.US_ASCII).trim();
+    }
+
+    /** Reads a whole small file; null when it cannot be read (gone, forbidden). */
+    public static byte[] read(Path path) {
+        int len = readInto(path);
+        return len < 0 ? null : Arrays.copyOf(BUFFER.get()[0], len);
+    }
+
+    /** Reads a whole file into this thread's buffer (grown as needed); -1 when unreadable. */
+    private static int readInto(Path path) {
+        byte[][] holder = BUFFER.get();
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            int len = 0;
+            while (true) {
+                byte[] buf = holder[0];
+                if (len == buf.length) {
+                    holder[0] = buf = Arrays.copyOf(buf, buf.length * 2);
+                }
+                int r = ch.read(ByteBuffer.wrap(buf, len, buf.length - len));
+                if (r < 0) {
+                    return len;
+                }
+                len += r;
+            }
+        } catch (NoSuchFileException e) {
+            return -1;
+        } catch (IOException | SecurityException e) {
+            return -1;
+        }
+    }
+}

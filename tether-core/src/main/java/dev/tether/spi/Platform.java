@@ -1,0 +1,47 @@
+package dev.tether.spi;
+
+import dev.tether.Containment;
+import dev.tether.ProcessId;
+import dev.tether.ProcessInfo;
+import dev.tether.Signal;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a supervisor needs from the operating system: make a containment scope for a session,
+ * spawn into it, signal by identity, and look at processes. One instance per JVM and containment
+ * level; it owns the process-wide machinery (exit watcher, zombie reaper) and is never closed.
+ */
+public interface Platform {
+
+    /** The containment level this platform gives every scope it creates. */
+    Containment containment();
+
+    /** Creates the (empty) scope a session's processes will live in; before the spawn. */
+    SessionScope createScope(ScopeKey key);
+
+    /**
+     * Re-attaches to the scope of a session started earlier (possibly by a dead supervisor), from
+     * what was recorded about it, to find and stop what is left.
+     */
+    SessionScope attachScope(ScopeKey key, Optional<String> cgroup, Optional<ProcessId> main);
+
+    /** Spawns the main process of a session inside its scope. */
+    SpawnedProcess spawn(SpawnRequest request);
+
+    /**
+     * Sends a signal to exactly this process: never to another process that now holds its pid.
+     *
+     * @return whether the signal was delivered (false: gone, or the pid belongs to someone else)
+     */
+    boolean signal(ProcessId target, Signal signal);
+
+    /** What the system says about a live process now. */
+    Optional<ProcessInfo> describe(long pid);
+
+    /** Every live process carrying any Tether session marker (visible to this user). */
+    List<ProcessInfo> markedProcesses();
+
+    /** Removes what the platform made for a supervisor instance (its cgroup), once its sessions are gone. */
+    default void releaseInstance(String instanceId) {}
+}

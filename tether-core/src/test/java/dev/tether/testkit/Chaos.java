@@ -1,0 +1,114 @@
+package dev.tether.testkit;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The ../shared/chaos scenarios and probes, for tests: commands to start a scenario with a fresh
+ * tag, and the kit's own counters ({@code survivors}, {@code zombies}, {@code port-free}) to check
+ * what a stop left behind. Cleanup is by tag ({@code reap}), never by name.
+ */
+public final class Chaos {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private Chaos() {}
+
+    /** The chaos directory: {@code -Dtether.chaos.dir}, else {@code ../shared/chaos} above the working directory. */
+    public static Path dir() {
+        String prop = System.getProperty("tether.chaos.dir");
+        if (prop != null && Files.isDirectory(Path.of(prop))) {
+            return Path.of(prop).toAbsolutePath().normalize();
+        }
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path candidate = p.resolveSibling("shared").resolve("chaos");
+            if (Files.isDirectory(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("cannot find ../shared/chaos; set -Dtether.chaos.dir");
+    }
+
+    /** A tag unique to this JVM run and call site. */
+    public static String newTag(String what) {
+        return "t" + ProcessHandle.current().pid() + "-" + what + "-" + COUNTER.incrementAndGet();
+    }
+
+    /** argv for a scenario: {@code <dir>/<scenario> TAG args...}. */
+    public static List<String> command(String scenario, String tag, Object... args) {
+        List<String> argv = new ArrayList<>();
+        argv.add(dir().resolve(scenario).toString());
+        argv.add(tag);
+        for (Object a : args) {
+            argv.add(String.valueOf(a));
+        }
+        return argv;
+    }
+
+    /** Live (non-zombie) processes carrying {@code CHAOS_TAG=tag}, counted by the kit's own probe. */
+    public static int survivors(String tag) {
+        return Integer.parseInt(run("survivors", tag).strip());
+    }
+
+    /** Zombies whose parent is a live tagged process. */
+    public static int zombies(String tag) {
+        return Integer.parseInt(run("zombies", tag).strip());
+    }
+
+    /** Whether 127.0.0.1:port can be bound now (the kit's probe, no SO_REUSEADDR). */
+    public static boolean portFree(int port) {
+        return exitCode(List.of(dir().resolve("port-free").toString(), String.valueOf(port))) == 0;
+    }
+
+    /** Safety net: stops and kills every process carrying the tag. */
+    public static void reap(String tag) {
+        exitCode(List.of(dir().resolve("reap").toString(), tag));
+    }
+
+    /** A port nobody listens on right now. */
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String run(String probe, String tag) {
+        try {
+            Process p = new ProcessBuilder(dir().resolve(probe).toString(), tag).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException(probe + " " + tag + " failed: " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int exitCode(List<String> argv) {
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(argv + " timed out");
+            }
+            return p.exitValue();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
