@@ -54,7 +54,9 @@ public final class SpawnPreflight {
             Path candidate = dir.resolve(program);
             if (Files.isRegularFile(candidate)) {
                 if (Files.isExecutable(candidate)) {
-                    return candidate.toAbsolutePath().normalize();
+                    Path found = candidate.toAbsolutePath().normalize();
+                    checkFormat(spec, found);
+                    return found;
                 }
                 if (firstDenied == null) {
                     firstDenied = fail(spec, Errno.EACCES, candidate + " is not executable (chmod +x it)");
@@ -95,6 +97,27 @@ public final class SpawnPreflight {
         }
         if (!Files.isExecutable(p)) {
             throw fail(spec, Errno.EACCES, "program " + p + " is not executable (chmod +x it)");
+        }
+        checkFormat(spec, p);
+    }
+
+    /**
+     * The kernel runs ELF binaries and {@code #!} scripts; anything else fails with ENOEXEC. Checked
+     * here so every containment level reports it the same way (a shell gate would instead try to
+     * run the file as a script).
+     */
+    private static void checkFormat(ProcessSpec spec, Path p) {
+        byte[] head = new byte[4];
+        int n;
+        try (var in = Files.newInputStream(p)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (java.io.IOException e) {
+            return; // execute-only binaries (mode 0711) cannot be read; let exec decide
+        }
+        boolean elf = n == 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F';
+        boolean script = n >= 2 && head[0] == '#' && head[1] == '!';
+        if (!elf && !script) {
+            throw fail(spec, Errno.ENOEXEC, "program " + p + " is neither an ELF binary nor a script with a #! line");
         }
     }
 

@@ -112,6 +112,11 @@ public final class LinuxPlatform implements Platform {
         });
     }
 
+    /** Where the cgroup of a supervisor instance lives (or would live) on this machine, if cgroups are usable. */
+    public static Optional<Path> instanceCgroup(String instanceId) {
+        return machinery().cgroupBase.map(base -> base.resolve(Cgroups.INSTANCE_PREFIX + instanceId));
+    }
+
     private Path sessionCgroup(ScopeKey key) {
         return cgroupBase.orElseThrow().resolve(Cgroups.INSTANCE_PREFIX + key.instanceId()).resolve(key.sessionId());
     }
