@@ -3,6 +3,7 @@ package dev.tether;
 import dev.tether.internal.Ids;
 import dev.tether.internal.Platforms;
 import dev.tether.internal.SpawnPreflight;
+import dev.tether.spi.Guardian;
 import dev.tether.spi.Platform;
 import dev.tether.spi.ScopeKey;
 import dev.tether.spi.SessionScope;
@@ -36,10 +37,12 @@ public final class Supervisor implements AutoCloseable {
     private final Map<String, Session> sessions = new LinkedHashMap<>(); // guarded by lock
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Thread shutdownHook;
+    private final Guardian guardian;
     private boolean closed; // guarded by lock
 
     private Supervisor(Builder b) {
         this.platform = Platforms.select(b.containment);
+        this.guardian = b.guardian ? platform.startGuardian(instanceId) : Guardian.NONE;
         if (b.shutdownHook) {
             shutdownHook = Thread.ofPlatform().name("tether-shutdown-" + instanceId).unstarted(this::closeOnShutdown);
             Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -95,6 +98,7 @@ public final class Supervisor implements AutoCloseable {
                 throw e;
             }
             scope.bind(process.id());
+            guardian.track(process.id());
             Session session = new Session(id, spec, platform, scope, process, this::ended);
             synchronized (sessions) {
                 if (!session.state().isTerminal()) {
@@ -126,6 +130,12 @@ public final class Supervisor implements AutoCloseable {
         synchronized (sessions) {
             sessions.remove(s.id());
         }
+        guardian.untrack(s.processId());
+    }
+
+    /** The guardian process watching this supervisor, if one runs. */
+    public Optional<ProcessId> guardian() {
+        return guardian.process();
     }
 
     /**
@@ -166,6 +176,7 @@ public final class Supervisor implements AutoCloseable {
             }
         }
         platform.releaseInstance(instanceId);
+        guardian.dismiss();
         if (shutdownHook != null && !Thread.currentThread().equals(shutdownHook)) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -188,8 +199,18 @@ public final class Supervisor implements AutoCloseable {
     public static final class Builder {
         private Optional<Containment> containment = Optional.empty();
         private boolean shutdownHook = true;
+        private boolean guardian = true;
 
         private Builder() {}
+
+        /**
+         * Whether a guardian process kills this supervisor's sessions if the JVM dies without
+         * closing it (SIGKILL, OOM kill). Default true; without one, only reconciliation cleans up.
+         */
+        public Builder guardian(boolean enabled) {
+            this.guardian = enabled;
+            return this;
+        }
 
         /** Insists on one containment level; {@link #open()} fails if the machine cannot give it. */
         public Builder containment(Containment level) {

@@ -5,8 +5,8 @@ import dev.tether.ProcessId;
 import dev.tether.ProcessInfo;
 import dev.tether.ProcessSpec;
 import dev.tether.Signal;
-import dev.tether.internal.Identities;
 import dev.tether.linux.libc.LibC;
+import dev.tether.spi.Guardian;
 import dev.tether.spi.Platform;
 import dev.tether.spi.ScopeKey;
 import dev.tether.spi.SessionScope;
@@ -122,6 +122,12 @@ public final class LinuxPlatform implements Platform {
     }
 
     @Override
+    public Guardian startGuardian(String instanceId) {
+        Optional<Path> instanceCgroup = cgroupBase.map(base -> base.resolve(Cgroups.INSTANCE_PREFIX + instanceId));
+        return new GuardianProcess(instanceId, instanceCgroup, m.spawner, m.reaper);
+    }
+
+    @Override
     public SpawnedProcess spawn(SpawnRequest request) {
         return m.spawner.spawn(request);
     }
@@ -133,10 +139,7 @@ public final class LinuxPlatform implements Platform {
 
     @Override
     public Optional<ProcessInfo> describe(long pid) {
-        return ProcFs.stat(pid).filter(s -> !s.isZombie()).map(st -> new ProcessInfo(
-                new ProcessId(Identities.bootId(), pid, st.startTime()), st.parentPid(),
-                ProcFs.commandLine(pid).orElse("[" + st.name() + "]"), ProcFs.uid(pid).orElse(-1),
-                ProcFs.environValue(pid, ProcessSpec.SESSION_MARKER)));
+        return ProcFs.describe(pid);
     }
 
     @Override

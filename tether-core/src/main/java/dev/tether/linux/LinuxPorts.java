@@ -1,14 +1,9 @@
 package dev.tether.linux;
 
 import dev.tether.PortOwner;
-import dev.tether.ProcessId;
-import dev.tether.ProcessInfo;
-import dev.tether.ProcessSpec;
-import dev.tether.internal.Identities;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -32,18 +27,10 @@ public final class LinuxPorts {
         List<PortOwner> out = new ArrayList<>();
         for (ProcNetTcp.Socket socket : sockets) {
             for (long pid : holders.getOrDefault(socket.inode(), Set.of())) {
-                describe(pid).ifPresent(p -> out.add(new PortOwner(socket.port(), socket.address(), p,
+                ProcFs.describe(pid).ifPresent(p -> out.add(new PortOwner(socket.port(), socket.address(), p,
                         users.name(p.uid(), pid), BootClock.startedAt(p.id().startTime()))));
             }
         }
         return List.copyOf(out);
-    }
-
-    /** A live process as {@code /proc} shows it now; empty once it is gone or a zombie. */
-    private static Optional<ProcessInfo> describe(long pid) {
-        return ProcFs.stat(pid).filter(s -> !s.isZombie()).map(st -> new ProcessInfo(
-                new ProcessId(Identities.bootId(), pid, st.startTime()), st.parentPid(),
-                ProcFs.commandLine(pid).orElse("[" + st.name() + "]"), ProcFs.uid(pid).orElse(-1),
-                ProcFs.environValue(pid, ProcessSpec.SESSION_MARKER)));
     }
 }

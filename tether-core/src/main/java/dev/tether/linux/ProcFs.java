@@ -1,5 +1,9 @@
 package dev.tether.linux;
 
+import dev.tether.ProcessId;
+import dev.tether.ProcessInfo;
+import dev.tether.ProcessSpec;
+import dev.tether.internal.Identities;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -72,6 +76,14 @@ public final class ProcFs {
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
+    }
+
+    /** A live process as {@code /proc} shows it now; empty once it is gone or a zombie. */
+    public static Optional<ProcessInfo> describe(long pid) {
+        return stat(pid).filter(s -> !s.isZombie()).map(st -> new ProcessInfo(
+                new ProcessId(Identities.bootId(), pid, st.startTime()), st.parentPid(),
+                commandLine(pid).orElse("[" + st.name() + "]"), uid(pid).orElse(-1),
+                environValue(pid, ProcessSpec.SESSION_MARKER)));
     }
 
     /** Every pid in {@code /proc} now (threads excluded). */

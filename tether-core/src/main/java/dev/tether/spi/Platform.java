@@ -44,4 +44,9 @@ public interface Platform {
 
     /** Removes what the platform made for a supervisor instance (its cgroup), once its sessions are gone. */
     default void releaseInstance(String instanceId) {}
+
+    /** Starts the guardian of a supervisor instance; {@link Guardian#NONE} where there is none. */
+    default Guardian startGuardian(String instanceId) {
+        return Guardian.NONE;
+    }
 }

@@ -1,0 +1,98 @@
+package dev.tether;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tether.testkit.Chaos;
+import dev.tether.testkit.ChildJvm;
+import dev.tether.testkit.CrashDriver;
+import dev.tether.testkit.Leaks;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A supervisor in a child JVM starts every chaos scenario, then ends: normal close, an uncaught
+ * exception, SIGINT, SIGTERM, SIGHUP, SIGKILL. Whatever the ending, nothing survives, no zombie is
+ * left, and the port is free: within grace + 1 s, and within 1 s of a SIGKILL (the guardian).
+ */
+class CrashMatrixIT {
+    private static final long GRACE_SECONDS = 3;
+    private static final Duration SETTLE = Duration.ofSeconds(30);
+
+    @TempDir
+    Path tmp;
+    private String prefix;
+    private String instance;
+
+    @AfterEach
+    void nothingSurvives() {
+        for (String s : CrashDriver.SCENARIOS) {
+            String tag = prefix + "-" + s;
+            int left = Chaos.survivors(tag);
+            Chaos.reap(tag);
+            assertThat(left).as("%s left after the test", tag).isZero();
+        }
+        if (instance != null) {
+            assertThat(Leaks.ofInstance(instance)).isEmpty();
+            assertThat(Leaks.withEnv("TETHER_GUARDIAN", instance)).as("guardian exited").isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "ending: {0}")
+    @ValueSource(strings = {"close", "throw", "INT", "TERM", "HUP", "KILL"})
+    void nothingSurvivesTheSupervisorsEnd(String ending) throws Exception {
+        prefix = Chaos.newTag("crash-" + ending);
+        int port = Chaos.freePort();
+        Path marker = tmp.resolve("graceful");
+        String mode = ending.equals("close") || ending.equals("throw") ? ending : "wait";
+        try (ChildJvm child = ChildJvm.start(CrashDriver.class, Map.of(),
+                List.of(mode, prefix, String.valueOf(port), marker.toString(), String.valueOf(GRACE_SECONDS)))) {
+            String[] started = child.awaitLine("started", SETTLE).split(" ");
+            instance = started[1];
+            long guardianPid = Long.parseLong(started[2]);
+            assertThat(guardianPid).as("a guardian runs").isPositive();
+            await().atMost(SETTLE).until(() -> Chaos.survivors(prefix + "-deep-tree") == 121
+                    && Chaos.survivors(prefix + "-double-fork-setsid") == 2
+                    && Chaos.survivors(prefix + "-term-ignorer") == 2
+                    && !Chaos.portFree(port)
+                    && Chaos.zombies(prefix + "-zombie-maker") == 10
+                    && Chaos.survivors(prefix + "-slow-graceful") >= 2
+                    && Chaos.survivors(prefix + "-fork-bomb-lite") >= 20);
+
+            long t0 = System.nanoTime();
+            switch (ending) {
+                case "close", "throw" -> {
+                    OutputStream in = child.process().getOutputStream();
+                    in.write("go\n".getBytes(StandardCharsets.UTF_8));
+                    in.flush();
+                }
+                default -> child.signal(ending);
+            }
+            Duration limit = ending.equals("KILL") ? Duration.ofSeconds(1) : Duration.ofSeconds(GRACE_SECONDS + 1);
+            await().atMost(limit.plusSeconds(5)).until(() -> allGone(port));
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            assertThat(took).as("time until nothing was left after %s", ending).isLessThan(limit);
+            if (!ending.equals("KILL")) {
+                assertThat(marker).as("slow-graceful got its grace").exists();
+            }
+            child.waitFor(Duration.ofSeconds(10));
+        }
+    }
+
+    private boolean allGone(int port) {
+        for (String s : CrashDriver.SCENARIOS) {
+            if (Chaos.survivors(prefix + "-" + s) != 0 || Chaos.zombies(prefix + "-" + s) != 0) {
+                return false;
+            }
+        }
+        return Chaos.portFree(port);
+    }
+}
