@@ -1,5 +1,6 @@
 package dev.tether;
 
+import dev.tether.internal.CleanupStack;
 import dev.tether.internal.Ids;
 import dev.tether.internal.Platforms;
 import dev.tether.internal.SpawnPreflight;
@@ -11,12 +12,12 @@ import dev.tether.spi.SpawnRequest;
 import dev.tether.spi.SpawnedProcess;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,16 +32,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class Supervisor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
+    /** How long one registered resource's cleanup may take before close moves on. */
+    private static final Duration RESOURCE_TIMEOUT = Duration.ofSeconds(10);
 
     private final String instanceId = Ids.next();
     private final Platform platform;
-    private final Map<String, Session> sessions = new LinkedHashMap<>(); // guarded by lock
+    private final Map<String, Session> sessions = new LinkedHashMap<>(); // guarded by itself
+    private final CleanupStack owned = new CleanupStack();
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final TetherSettings settings;
     private final Thread shutdownHook;
     private final Guardian guardian;
     private boolean closed; // guarded by lock
 
     private Supervisor(Builder b) {
+        this.settings = b.settings != null ? b.settings : TetherSettings.load();
         this.platform = Platforms.select(b.containment);
         this.guardian = b.guardian ? platform.startGuardian(instanceId) : Guardian.NONE;
         if (b.shutdownHook) {
@@ -48,6 +54,16 @@ public final class Supervisor implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         } else {
             shutdownHook = null;
+        }
+        if (b.closeOnUncaughtException) {
+            Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+            Thread.setDefaultUncaughtExceptionHandler((thread, error) -> {
+                log.error("uncaught exception on thread {}: closing supervisor {}", thread.getName(), instanceId, error);
+                close();
+                if (previous != null) {
+                    previous.uncaughtException(thread, error);
+                }
+            });
         }
     }
 
@@ -103,6 +119,7 @@ public final class Supervisor implements AutoCloseable {
             synchronized (sessions) {
                 if (!session.state().isTerminal()) {
                     sessions.put(id, session);
+                    owned.push(session);
                 }
             }
             log.debug("started session {} ({}) pid {} in {}", id, spec.name(), process.id().pid(), scope.describe());
@@ -129,6 +146,7 @@ public final class Supervisor implements AutoCloseable {
     private void ended(Session s) {
         synchronized (sessions) {
             sessions.remove(s.id());
+            owned.remove(s);
         }
         guardian.untrack(s.processId());
     }
@@ -139,55 +157,84 @@ public final class Supervisor implements AutoCloseable {
     }
 
     /**
-     * Stops every session (concurrently, each with its own grace period) and returns once nothing
-     * of them lives. Idempotent; later {@link #start} calls fail.
+     * Registers a resource to clean up when this supervisor closes, after everything registered
+     * later (LIFO), exactly once, however many threads close it at once.
+     *
+     * @return {@code resource}, for chaining
+     * @throws SupervisorClosedException if the supervisor is closing; {@code cleanup} was not run
+     */
+    public <T> T register(String name, T resource, Consumer<? super T> cleanup) {
+        Objects.requireNonNull(cleanup, "cleanup");
+        if (!owned.push(name, () -> cleanup.accept(resource))) {
+            throw new SupervisorClosedException(instanceId);
+        }
+        return resource;
+    }
+
+    /** Registers an {@link AutoCloseable} to be closed with this supervisor (LIFO). */
+    public <T extends AutoCloseable> T register(T closeable) {
+        return register(String.valueOf(closeable), closeable, c -> {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new TetherException("closing " + c + " failed: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** The settings this supervisor runs with. */
+    public TetherSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Stops every session and cleans every registered resource, newest first, and returns once
+     * nothing of the sessions lives. Idempotent; later {@link #start} calls fail. Logs its report.
      */
     @Override
     public void close() {
-        closeWithin(null);
+        closeAndReport();
     }
 
-    private void closeWithin(Duration graceCap) {
+    /** {@link #close()}, returning what was cleaned, what failed and how long it took. */
+    public CloseReport closeAndReport() {
+        return closeWithin(Duration.ofDays(365));
+    }
+
+    private CloseReport closeWithin(Duration budget) {
         lock.writeLock().lock();
         try {
-            if (closed) {
-                return;
-            }
             closed = true;
         } finally {
             lock.writeLock().unlock();
         }
-        List<CompletableFuture<StopReport>> stops = new ArrayList<>();
-        for (Session s : sessions()) {
-            Duration grace = s.spec().stopPolicy().grace();
-            if (graceCap != null && grace.compareTo(graceCap) > 0) {
-                grace = graceCap;
+        boolean first = !owned.isClosing();
+        CloseReport report = owned.close(budget, RESOURCE_TIMEOUT,
+                (session, grace) -> session.beginStop(grace, StopReason.SUPERVISOR_CLOSED));
+        if (first) {
+            platform.releaseInstance(instanceId);
+            guardian.dismiss();
+            if (report.clean()) {
+                log.info("supervisor {} closed: {}", instanceId, report);
+            } else {
+                log.error("supervisor {} closed with failures: {}", instanceId, report);
             }
-            stops.add(s.beginStop(grace, StopReason.SUPERVISOR_CLOSED));
-        }
-        for (CompletableFuture<StopReport> f : stops) {
-            try {
-                StopReport r = f.join();
-                if (!r.clean()) {
-                    log.error("supervisor {}: a session left {} survivor(s)", instanceId, r.survivors());
+            if (shutdownHook != null && !Thread.currentThread().equals(shutdownHook)) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
+                } catch (IllegalStateException e) {
+                    // the JVM is already shutting down
                 }
-            } catch (RuntimeException e) {
-                log.error("supervisor {}: stopping a session failed", instanceId, e);
             }
         }
-        platform.releaseInstance(instanceId);
-        guardian.dismiss();
-        if (shutdownHook != null && !Thread.currentThread().equals(shutdownHook)) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException e) {
-                // the JVM is already shutting down
-            }
-        }
+        return report;
     }
 
+    /** JVM shutdown (exit, SIGINT, SIGTERM, SIGHUP): the same close, inside the shutdown budget. */
     private void closeOnShutdown() {
-        closeWithin(null);
+        closeWithin(settings.shutdownBudget());
     }
 
     @Override
@@ -200,8 +247,31 @@ public final class Supervisor implements AutoCloseable {
         private Optional<Containment> containment = Optional.empty();
         private boolean shutdownHook = true;
         private boolean guardian = true;
+        private boolean closeOnUncaughtException;
+        private TetherSettings settings;
 
         private Builder() {}
+
+        /** Settings to use instead of {@link TetherSettings#load()}. */
+        public Builder settings(TetherSettings s) {
+            this.settings = Objects.requireNonNull(s, "settings");
+            return this;
+        }
+
+        /** Uses another home (registry, PID file, session directories). */
+        public Builder home(Path home) {
+            this.settings = (settings != null ? settings : TetherSettings.load()).withHome(home.toAbsolutePath().normalize());
+            return this;
+        }
+
+        /**
+         * Whether an uncaught exception on any thread closes the supervisor (default false: JVM
+         * shutdown closes it anyway when the exception ends the program).
+         */
+        public Builder closeOnUncaughtException(boolean enabled) {
+            this.closeOnUncaughtException = enabled;
+            return this;
+        }
 
         /**
          * Whether a guardian process kills this supervisor's sessions if the JVM dies without
