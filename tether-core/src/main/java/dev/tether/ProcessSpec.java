@@ -23,6 +23,10 @@ public final class ProcessSpec {
     public static final String SESSION_MARKER = "TETHER_SESSION";
     /** Environment variable naming the supervisor instance that started the session. */
     public static final String INSTANCE_MARKER = "TETHER_INSTANCE";
+    /** Environment variable holding the session's own directory, when it asked for one. */
+    public static final String SESSION_DIR_VARIABLE = "TETHER_SESSION_DIR";
+    /** Default environment variable for an allocated port. */
+    public static final String DEFAULT_PORT_VARIABLE = "PORT";
 
     private static final int MAX_NAME_LENGTH = 128;
 
@@ -37,6 +41,9 @@ public final class ProcessSpec {
     private final String name;
     private final Set<String> tags;
     private final StopPolicy stopPolicy;
+    private final Optional<PortRequest> port;
+    private final String portVariable;
+    private final Optional<String> sessionDirectory;
 
     private ProcessSpec(Builder b) {
         this.argv = List.copyOf(b.argv);
@@ -50,6 +57,9 @@ public final class ProcessSpec {
         this.name = b.name != null ? b.name : baseName(argv.getFirst());
         this.tags = Collections.unmodifiableSet(new LinkedHashSet<>(b.tags));
         this.stopPolicy = b.stopPolicy;
+        this.port = Optional.ofNullable(b.port);
+        this.portVariable = b.portVariable;
+        this.sessionDirectory = Optional.ofNullable(b.sessionDirectory);
     }
 
     /** A spec with defaults for everything but the command. */
@@ -78,6 +88,9 @@ public final class ProcessSpec {
         b.name = name;
         b.tags.addAll(tags);
         b.stopPolicy = stopPolicy;
+        b.port = port.orElse(null);
+        b.portVariable = portVariable;
+        b.sessionDirectory = sessionDirectory.orElse(null);
         return b;
     }
 
@@ -140,6 +153,25 @@ public final class ProcessSpec {
         return stopPolicy;
     }
 
+    /** The port the session asks for, exported to it as {@link #portVariable()}. */
+    public Optional<PortRequest> port() {
+        return port;
+    }
+
+    /** The environment variable the allocated port is exported as (default {@code PORT}). */
+    public String portVariable() {
+        return portVariable;
+    }
+
+    /**
+     * The session directory asked for: a name relative to the supervisor's sessions base (empty
+     * string: the session id). Created before the process starts, exported as
+     * {@code TETHER_SESSION_DIR}, removed after the stop.
+     */
+    public Optional<String> sessionDirectory() {
+        return sessionDirectory;
+    }
+
     /** The command for messages: arguments quoted where needed, cut at 200 characters. */
     public String describeCommand() {
         String s = argv.stream().map(ProcessSpec::quote).collect(Collectors.joining(" "));
@@ -176,6 +208,9 @@ public final class ProcessSpec {
         private String name;
         private final Set<String> tags = new LinkedHashSet<>();
         private StopPolicy stopPolicy = StopPolicy.DEFAULT;
+        private PortRequest port;
+        private String portVariable = DEFAULT_PORT_VARIABLE;
+        private String sessionDirectory;
 
         private Builder(List<String> argv) {
             this.argv = new ArrayList<>(Objects.requireNonNull(argv, "argv"));
@@ -256,6 +291,35 @@ public final class ProcessSpec {
             return this;
         }
 
+        /** Asks for a port, exported to the process as {@code PORT} (see {@link #portVariable(String)}). */
+        public Builder port(PortRequest request) {
+            this.port = request;
+            return this;
+        }
+
+        /** Asks for exactly this port. */
+        public Builder port(int fixed) {
+            return port(PortRequest.fixed(fixed));
+        }
+
+        /** Names the environment variable the port is exported as. */
+        public Builder portVariable(String name) {
+            this.portVariable = name;
+            return this;
+        }
+
+        /** Asks for a session directory named after the session id, under the sessions base. */
+        public Builder sessionDirectory() {
+            this.sessionDirectory = "";
+            return this;
+        }
+
+        /** Asks for a session directory with this name (relative, inside the sessions base). */
+        public Builder sessionDirectory(String relativeName) {
+            this.sessionDirectory = Objects.requireNonNull(relativeName, "relativeName");
+            return this;
+        }
+
         /**
          * Validates and builds.
          *
@@ -295,17 +359,35 @@ public final class ProcessSpec {
                     throw new InvalidSpecException("tags", "each tag must be 1.." + MAX_NAME_LENGTH + " printable characters, got '" + t + "'");
                 }
             }
+            if (portVariable == null || portVariable.isEmpty() || portVariable.indexOf('=') >= 0 || portVariable.indexOf('\0') >= 0) {
+                throw new InvalidSpecException("portVariable", "must be a non-empty variable name without '=', got '" + portVariable + "'");
+            }
+            if (sessionDirectory != null && !sessionDirectory.isEmpty()) {
+                checkRelativeName(sessionDirectory);
+            }
             if (stdin instanceof Stdio.File f && f.append()) {
                 throw new InvalidSpecException("stdin", "a file for stdin is read, not appended to; use Stdio.file(path)");
             }
             return new ProcessSpec(this);
         }
 
+        /** A session directory name must stay inside the base: relative, no "..", no NUL. */
+        private static void checkRelativeName(String name) {
+            if (name.startsWith("/") || name.indexOf('\0') >= 0) {
+                throw new InvalidSpecException("sessionDirectory", "must be a relative name inside the sessions base, got '" + name + "'");
+            }
+            for (String part : name.split("/")) {
+                if (part.equals("..")) {
+                    throw new InvalidSpecException("sessionDirectory", "must not contain '..' (it would leave the sessions base), got '" + name + "'");
+                }
+            }
+        }
+
         private static void checkEnvName(String k) {
             if (k == null || k.isEmpty() || k.indexOf('=') >= 0 || k.indexOf('\0') >= 0) {
                 throw new InvalidSpecException("env", "variable names must be non-empty without '=' or NUL, got '" + k + "'");
             }
-            if (k.equals(SESSION_MARKER) || k.equals(INSTANCE_MARKER)) {
+            if (k.equals(SESSION_MARKER) || k.equals(INSTANCE_MARKER) || k.equals(SESSION_DIR_VARIABLE)) {
                 throw new InvalidSpecException("env." + k, "is set by Tether to mark the session's processes and cannot be overridden");
             }
         }
