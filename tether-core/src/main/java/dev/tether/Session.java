@@ -6,10 +6,12 @@ import dev.tether.spi.SessionScope;
 import dev.tether.spi.SpawnedProcess;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -40,6 +42,8 @@ public final class Session {
     private final SpawnedProcess process;
     private final Instant startedAt = Instant.now();
     private final Consumer<Session> onEnded;
+    private final OptionalInt port;
+    private final Optional<Path> directory;
     private final AtomicReference<SessionState> state = new AtomicReference<>(SessionState.RUNNING);
     private final CompletableFuture<StopReport> stopped = new CompletableFuture<>();
     private final Object stopLock = new Object();
@@ -48,8 +52,10 @@ public final class Session {
     private record StopRun(StopReason reason, StopAlgorithm.Deadline deadline, CompletableFuture<StopReport> result) {}
 
     Session(String id, ProcessSpec spec, Platform platform, SessionScope scope, SpawnedProcess process,
-            Consumer<Session> onEnded) {
+            OptionalInt port, Optional<Path> directory, Consumer<Session> onEnded) {
         this.id = id;
+        this.port = port;
+        this.directory = directory;
         this.spec = spec;
         this.platform = platform;
         this.scope = scope;
@@ -87,6 +93,16 @@ public final class Session {
 
     public Instant startedAt() {
         return startedAt;
+    }
+
+    /** The port allocated to the session (exported to it), if it asked for one. */
+    public OptionalInt port() {
+        return port;
+    }
+
+    /** The session's own directory (exported as {@code TETHER_SESSION_DIR}), if it asked for one; removed after the stop. */
+    public Optional<Path> directory() {
+        return directory;
     }
 
     /** How members are found: the cgroup path, or the marker and process group. */

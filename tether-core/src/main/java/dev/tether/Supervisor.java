@@ -3,6 +3,8 @@ package dev.tether;
 import dev.tether.internal.CleanupStack;
 import dev.tether.internal.Ids;
 import dev.tether.internal.Platforms;
+import dev.tether.internal.PortAllocator;
+import dev.tether.internal.SessionDirectories;
 import dev.tether.internal.SpawnPreflight;
 import dev.tether.spi.Guardian;
 import dev.tether.spi.Platform;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Consumer;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
@@ -41,6 +44,8 @@ public final class Supervisor implements AutoCloseable {
     private final CleanupStack owned = new CleanupStack();
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final TetherSettings settings;
+    private final PortAllocator ports;
+    private final SessionDirectories directories;
     private final Thread shutdownHook;
     private final Guardian guardian;
     private boolean closed; // guarded by lock
@@ -48,6 +53,8 @@ public final class Supervisor implements AutoCloseable {
     private Supervisor(Builder b) {
         this.settings = b.settings != null ? b.settings : TetherSettings.load();
         this.platform = Platforms.select(b.containment);
+        this.ports = new PortAllocator(settings.portRange(), new PortAllocator.InMemoryLeases());
+        this.directories = new SessionDirectories(settings.sessionsDir());
         this.guardian = b.guardian ? platform.startGuardian(instanceId) : Guardian.NONE;
         if (b.shutdownHook) {
             shutdownHook = Thread.ofPlatform().name("tether-shutdown-" + instanceId).unstarted(this::closeOnShutdown);
@@ -105,17 +112,32 @@ public final class Supervisor implements AutoCloseable {
             Path dir = SpawnPreflight.directory(spec);
             Path executable = SpawnPreflight.executable(spec, dir, env);
             SpawnPreflight.redirects(spec);
-            SessionScope scope = platform.createScope(new ScopeKey(instanceId, id));
+            OptionalInt port = OptionalInt.empty();
+            Optional<Path> sessionDir = Optional.empty();
+            SessionScope scope = null;
             SpawnedProcess process;
             try {
+                if (spec.port().isPresent()) {
+                    port = OptionalInt.of(ports.allocate(id, spec.port().get()));
+                    env.put(spec.portVariable(), Integer.toString(port.getAsInt()));
+                }
+                if (spec.sessionDirectory().isPresent()) {
+                    sessionDir = Optional.of(directories.create(id, spec.sessionDirectory().get()));
+                    env.put(ProcessSpec.SESSION_DIR_VARIABLE, sessionDir.get().toString());
+                }
+                scope = platform.createScope(new ScopeKey(instanceId, id));
                 process = platform.spawn(new SpawnRequest(spec, executable, env, dir, scope));
             } catch (RuntimeException e) {
-                scope.release();
+                if (scope != null) {
+                    scope.release();
+                }
+                port.ifPresent(ports::release);
+                sessionDir.ifPresent(directories::remove);
                 throw e;
             }
             scope.bind(process.id());
             guardian.track(process.id());
-            Session session = new Session(id, spec, platform, scope, process, this::ended);
+            Session session = new Session(id, spec, platform, scope, process, port, sessionDir, this::ended);
             synchronized (sessions) {
                 if (!session.state().isTerminal()) {
                     sessions.put(id, session);
@@ -149,6 +171,14 @@ public final class Supervisor implements AutoCloseable {
             owned.remove(s);
         }
         guardian.untrack(s.processId());
+        s.port().ifPresent(ports::release);
+        s.directory().ifPresent(d -> {
+            try {
+                directories.remove(d);
+            } catch (TetherException e) {
+                log.warn("session {}: {}", s.id(), e.getMessage());
+            }
+        });
     }
 
     /** The guardian process watching this supervisor, if one runs. */
