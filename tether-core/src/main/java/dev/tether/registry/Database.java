@@ -64,7 +64,7 @@ final class Database implements AutoCloseable {
             });
             return db;
         } catch (RuntimeException e) {
-            db.close();
+            db.closeAfter(e);
             throw e;
         }
     }
@@ -149,6 +149,15 @@ final class Database implements AutoCloseable {
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("registry " + file + " is closed");
+        }
+    }
+
+    /** Closes after {@code failure}, which stays the error reported; a failure to close is added to it. */
+    void closeAfter(RuntimeException failure) {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 

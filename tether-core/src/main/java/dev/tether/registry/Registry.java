@@ -18,7 +18,8 @@ import java.util.Optional;
  * supervisor killed at any instant leaves rows that say what it intended and how far it got —
  * which is what reconciliation reads. Record a session's intent before starting anything; if that
  * throws, start nothing. Limit: with {@code synchronous=NORMAL} a power loss (not a process
- * crash) may drop the last commits. Thread-safe; one connection, one writer at a time.
+ * crash) may drop the last commits. Thread-safe: one connection behind one lock, reads included;
+ * a full read of 1,000 live sessions costs milliseconds, so hot read paths should serve from memory.
  */
 public final class Registry implements AutoCloseable {
     /** How long to wait for another connection's write lock before failing with {@code LOCKED}. */
@@ -65,7 +66,7 @@ public final class Registry implements AutoCloseable {
             RegistryFiles.restrict(absolute); // the -wal and -shm files exist now
             return new Registry(db);
         } catch (RuntimeException e) {
-            db.close();
+            db.closeAfter(e);
             throw e;
         }
     }
