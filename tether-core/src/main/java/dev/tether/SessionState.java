@@ -2,6 +2,8 @@ package dev.tether;
 
 /** Where a session is in its life. Only the terminal states promise that nothing of it lives. */
 public enum SessionState {
+    /** Recorded before spawn; a crash here leaves a row reconciliation closes. */
+    STARTING,
     /** The main process runs. */
     RUNNING,
     /** A stop is in progress: members are being signalled, waited for, or killed. */
@@ -19,6 +21,6 @@ public enum SessionState {
 
     /** Whether nothing of the session lives any more. */
     public boolean isTerminal() {
-        return this != RUNNING && this != STOPPING;
+        return this != STARTING && this != RUNNING && this != STOPPING;
     }
 }
