@@ -11,8 +11,10 @@ import java.util.Optional;
  * @param command   command line, arguments separated by spaces (the name in brackets when unreadable)
  * @param uid       owner's user id, -1 when unknown
  * @param session   the Tether session the process carries in its environment, if readable
+ * @param instance  the Tether supervisor instance it carries in its environment, if readable
  */
-public record ProcessInfo(ProcessId id, long parentPid, String command, int uid, Optional<String> session) {
+public record ProcessInfo(ProcessId id, long parentPid, String command, int uid, Optional<String> session,
+                          Optional<String> instance) {
     public long pid() {
         return id.pid();
     }

@@ -18,7 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +41,7 @@ public final class Session {
     private final SessionScope scope;
     private final SpawnedProcess process;
     private final Instant startedAt = Instant.now();
-    private final Consumer<Session> onEnded;
+    private final BiConsumer<Session, StopReport> onEnded;
     private final OptionalInt port;
     private final Optional<Path> directory;
     private final AtomicReference<SessionState> state = new AtomicReference<>(SessionState.RUNNING);
@@ -52,7 +52,7 @@ public final class Session {
     private record StopRun(StopReason reason, StopAlgorithm.Deadline deadline, CompletableFuture<StopReport> result) {}
 
     Session(String id, ProcessSpec spec, Platform platform, SessionScope scope, SpawnedProcess process,
-            OptionalInt port, Optional<Path> directory, Consumer<Session> onEnded) {
+            OptionalInt port, Optional<Path> directory, BiConsumer<Session, StopReport> onEnded) {
         this.id = id;
         this.port = port;
         this.directory = directory;
@@ -214,9 +214,13 @@ public final class Session {
         scope.release();
         state.set(run.reason() == StopReason.MAIN_EXITED ? SessionState.EXITED : SessionState.STOPPED);
         log.debug("session {} ({}) {}: {}", id, spec.name(), state.get(), report);
+        try {
+            onEnded.accept(this, report); // bookkeeping first: whoever waits on the stop sees it recorded
+        } catch (RuntimeException e) {
+            log.error("session {}: recording its end failed", id, e);
+        }
         stopped.complete(report);
         run.result().complete(report);
-        onEnded.accept(this);
     }
 
     private Exit awaitExit() {

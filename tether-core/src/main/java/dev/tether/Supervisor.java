@@ -3,6 +3,12 @@ package dev.tether;
 import dev.tether.internal.CleanupStack;
 import dev.tether.internal.Ids;
 import dev.tether.internal.Platforms;
+import dev.tether.internal.Reconciler;
+import dev.tether.internal.SessionLedger;
+import dev.tether.registry.PortLeasedException;
+import dev.tether.registry.Registry;
+import dev.tether.registry.SessionIntent;
+import dev.tether.registry.TetherHome;
 import dev.tether.internal.PortAllocator;
 import dev.tether.internal.SessionDirectories;
 import dev.tether.internal.SpawnPreflight;
@@ -19,6 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.time.Instant;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -46,6 +55,9 @@ public final class Supervisor implements AutoCloseable {
     private final TetherSettings settings;
     private final PortAllocator ports;
     private final SessionDirectories directories;
+    private final SessionLedger ledger;
+    private final Optional<Reconciler> reconciler;
+    private final Set<String> starting = ConcurrentHashMap.newKeySet();
     private final Thread shutdownHook;
     private final Guardian guardian;
     private boolean closed; // guarded by lock
@@ -53,9 +65,27 @@ public final class Supervisor implements AutoCloseable {
     private Supervisor(Builder b) {
         this.settings = b.settings != null ? b.settings : TetherSettings.load();
         this.platform = Platforms.select(b.containment);
-        this.ports = new PortAllocator(settings.portRange(), new PortAllocator.InMemoryLeases());
         this.directories = new SessionDirectories(settings.sessionsDir());
+        Optional<Registry> registry = b.registry ? Optional.of(Registry.open(TetherHome.registryFile(settings.home())))
+                : Optional.empty();
+        this.ledger = new SessionLedger(registry, instanceId);
+        this.ports = new PortAllocator(settings.portRange(), ledger);
+        this.reconciler = registry.map(r -> new Reconciler(r, platform, directories, instanceId, settings.grace()));
+        registry.ifPresent(r -> owned.push("registry " + r.file(), () -> {
+            ledger.endInstance();
+            r.close();
+        }));
+        try {
+            ledger.recordInstance();
+            reconcile();
+        } catch (RuntimeException e) {
+            registry.ifPresent(Registry::close);
+            throw e;
+        }
         this.guardian = b.guardian ? platform.startGuardian(instanceId) : Guardian.NONE;
+        if (registry.isPresent() && !settings.reconcileInterval().isZero()) {
+            Thread.ofPlatform().daemon().name("tether-reconcile-" + instanceId).start(this::reconcilePeriodically);
+        }
         if (b.shutdownHook) {
             shutdownHook = Thread.ofPlatform().name("tether-shutdown-" + instanceId).unstarted(this::closeOnShutdown);
             Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -112,42 +142,76 @@ public final class Supervisor implements AutoCloseable {
             Path dir = SpawnPreflight.directory(spec);
             Path executable = SpawnPreflight.executable(spec, dir, env);
             SpawnPreflight.redirects(spec);
-            OptionalInt port = OptionalInt.empty();
-            Optional<Path> sessionDir = Optional.empty();
-            SessionScope scope = null;
-            SpawnedProcess process;
+            starting.add(id);
             try {
-                if (spec.port().isPresent()) {
-                    port = OptionalInt.of(ports.allocate(id, spec.port().get()));
-                    env.put(spec.portVariable(), Integer.toString(port.getAsInt()));
-                }
-                if (spec.sessionDirectory().isPresent()) {
-                    sessionDir = Optional.of(directories.create(id, spec.sessionDirectory().get()));
-                    env.put(ProcessSpec.SESSION_DIR_VARIABLE, sessionDir.get().toString());
-                }
-                scope = platform.createScope(new ScopeKey(instanceId, id));
-                process = platform.spawn(new SpawnRequest(spec, executable, env, dir, scope));
-            } catch (RuntimeException e) {
-                if (scope != null) {
-                    scope.release();
-                }
-                port.ifPresent(ports::release);
-                sessionDir.ifPresent(directories::remove);
-                throw e;
+                return launch(id, spec, env, dir, executable);
+            } finally {
+                starting.remove(id);
             }
-            scope.bind(process.id());
-            guardian.track(process.id());
-            Session session = new Session(id, spec, platform, scope, process, port, sessionDir, this::ended);
-            synchronized (sessions) {
-                if (!session.state().isTerminal()) {
-                    sessions.put(id, session);
-                    owned.push(session);
-                }
-            }
-            log.debug("started session {} ({}) pid {} in {}", id, spec.name(), process.id().pid(), scope.describe());
-            return session;
         } finally {
             lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Records the intent, then creates what it names (directory, cgroup) and spawns; on any
+     * failure undoes all of it, so nothing runs and nothing stays registered.
+     */
+    private Session launch(String id, ProcessSpec spec, Map<String, String> env, Path dir, Path executable) {
+        ScopeKey key = new ScopeKey(instanceId, id);
+        OptionalInt port = OptionalInt.empty();
+        Optional<Path> sessionDir = Optional.empty();
+        boolean intentRecorded = false;
+        boolean dirCreated = false;
+        SessionScope scope = null;
+        SpawnedProcess process;
+        try {
+            if (spec.port().isPresent()) {
+                port = OptionalInt.of(ports.allocate(id, spec.port().get()));
+                env.put(spec.portVariable(), Integer.toString(port.getAsInt()));
+            }
+            if (spec.sessionDirectory().isPresent()) {
+                sessionDir = Optional.of(directories.plan(id, spec.sessionDirectory().get()));
+                env.put(ProcessSpec.SESSION_DIR_VARIABLE, sessionDir.get().toString());
+            }
+            ledger.intent(new SessionIntent(id, instanceId, spec.name(), spec.argv(), dir, spec.tags(), key.markerEntry(),
+                    port, sessionDir, platform.cgroupPath(key), Instant.now()));
+            intentRecorded = true;
+            if (sessionDir.isPresent()) {
+                directories.create(sessionDir.get());
+                dirCreated = true;
+            }
+            scope = platform.createScope(key);
+            process = platform.spawn(new SpawnRequest(spec, executable, env, dir, scope));
+        } catch (PortLeasedException e) {
+            undo(scope, port, dirCreated ? sessionDir : Optional.empty(), intentRecorded ? id : null);
+            throw new PortInUseException(e.holder().port(), Ports.owners(e.holder().port()), e.holder().sessionId());
+        } catch (RuntimeException e) {
+            undo(scope, port, dirCreated ? sessionDir : Optional.empty(), intentRecorded ? id : null);
+            throw e;
+        }
+        scope.bind(process.id());
+        guardian.track(process.id());
+        Session session = new Session(id, spec, platform, scope, process, port, sessionDir, this::ended);
+        ledger.running(id, process.id());
+        synchronized (sessions) {
+            if (!session.state().isTerminal()) {
+                sessions.put(id, session);
+                owned.push(session);
+            }
+        }
+        log.debug("started session {} ({}) pid {} in {}", id, spec.name(), process.id().pid(), scope.describe());
+        return session;
+    }
+
+    private void undo(SessionScope scope, OptionalInt port, Optional<Path> createdDir, String recordedIntent) {
+        if (scope != null) {
+            scope.release();
+        }
+        createdDir.ifPresent(directories::remove);
+        port.ifPresent(ports::release);
+        if (recordedIntent != null) {
+            ledger.abandoned(recordedIntent);
         }
     }
 
@@ -165,13 +229,8 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
-    private void ended(Session s) {
-        synchronized (sessions) {
-            sessions.remove(s.id());
-            owned.remove(s);
-        }
-        guardian.untrack(s.processId());
-        s.port().ifPresent(ports::release);
+    /** A session reached a terminal state: its directory goes, then its row closes, then its lease. */
+    private void ended(Session s, StopReport report) {
         s.directory().ifPresent(d -> {
             try {
                 directories.remove(d);
@@ -179,6 +238,24 @@ public final class Supervisor implements AutoCloseable {
                 log.warn("session {}: {}", s.id(), e.getMessage());
             }
         });
+        ledger.ended(s.id(), s.state(), report);
+        synchronized (sessions) {
+            sessions.remove(s.id());
+            owned.remove(s);
+        }
+        guardian.untrack(s.processId());
+        s.port().ifPresent(ports::release);
+    }
+
+    /**
+     * Makes the registry match reality now: stops and closes what dead supervisors on this home
+     * left, corrects rows, sweeps stale directories. Runs at open and every reconcile interval.
+     */
+    public ReconcileReport reconcile() {
+        if (reconciler.isEmpty()) {
+            return new ReconcileReport(0, 0, 0, 0, 0, 0, 0, Duration.ZERO);
+        }
+        return reconciler.get().reconcile(id -> starting.contains(id) || session(id).isPresent());
     }
 
     /** The guardian process watching this supervisor, if one runs. */
@@ -262,6 +339,20 @@ public final class Supervisor implements AutoCloseable {
         return report;
     }
 
+    private void reconcilePeriodically() {
+        while (!owned.isClosing()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(settings.reconcileInterval().toNanos());
+            if (owned.isClosing()) {
+                return;
+            }
+            try {
+                reconcile();
+            } catch (RuntimeException e) {
+                log.warn("periodic reconciliation failed: {}", e.getMessage());
+            }
+        }
+    }
+
     /** JVM shutdown (exit, SIGINT, SIGTERM, SIGHUP): the same close, inside the shutdown budget. */
     private void closeOnShutdown() {
         closeWithin(settings.shutdownBudget());
@@ -279,8 +370,18 @@ public final class Supervisor implements AutoCloseable {
         private boolean guardian = true;
         private boolean closeOnUncaughtException;
         private TetherSettings settings;
+        private boolean registry = true;
 
         private Builder() {}
+
+        /**
+         * Whether sessions are recorded in the home's registry (default true) so that reconciliation
+         * can finish what a dead supervisor left. Without it, nothing is written to the home.
+         */
+        public Builder registry(boolean enabled) {
+            this.registry = enabled;
+            return this;
+        }
 
         /** Settings to use instead of {@link TetherSettings#load()}. */
         public Builder settings(TetherSettings s) {

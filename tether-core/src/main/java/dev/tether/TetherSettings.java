@@ -1,5 +1,6 @@
 package dev.tether;
 
+import dev.tether.registry.TetherHome;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -36,11 +37,9 @@ public record TetherSettings(Path home, Duration grace, Duration shutdownBudget,
 
     /** The default home: {@code $XDG_STATE_HOME/tether}, i.e. {@code ~/.local/state/tether}. */
     public static Path defaultHome(Map<String, String> env) {
-        String xdg = env.get("XDG_STATE_HOME");
-        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
-            return Path.of(xdg, "tether");
-        }
-        return Path.of(System.getProperty("user.home"), ".local", "state", "tether");
+        Map<String, String> withoutOverride = new java.util.HashMap<>(env);
+        withoutOverride.remove("TETHER_HOME");
+        return TetherHome.resolve(withoutOverride, Path.of(System.getProperty("user.home")));
     }
 
     /** Defaults, the config file and this process's environment. */

@@ -33,22 +33,33 @@ public final class SessionDirectories {
     }
 
     /**
-     * Creates the directory for a session: {@code name}, or the session id when {@code name} is empty.
+     * Where a session's directory will be: {@code name}, or the session id when {@code name} is
+     * empty, checked to stay inside the base. Nothing is created yet.
      *
-     * @throws InvalidSpecException if the name leaves the base or the directory exists already
+     * @throws InvalidSpecException if the name leaves the base
      */
-    public Path create(String sessionId, String name) {
+    public Path plan(String sessionId, String name) {
         String relative = name.isEmpty() ? sessionId : name;
         Path realBase = realBase();
         Path target = realBase.resolve(relative).normalize();
         if (Path.of(relative).isAbsolute() || !target.startsWith(realBase) || target.equals(realBase)) {
             throw refused(relative, "it resolves outside the sessions base " + realBase);
         }
+        return target;
+    }
+
+    /**
+     * Creates a planned directory (mode 0700), refusing symlinks on the way.
+     *
+     * @throws InvalidSpecException if a path component is a symlink or the directory exists already
+     */
+    public Path create(Path target) {
+        Path realBase = realBase();
         try {
             Path parent = target.getParent();
             createPrivateDirectories(realBase, parent);
             if (!parent.toRealPath().equals(parent)) {
-                throw refused(relative, "a path component is a symlink");
+                throw refused(realBase.relativize(target).toString(), "a path component is a symlink");
             }
             Files.createDirectory(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             return target;
@@ -57,6 +68,11 @@ public final class SessionDirectories {
         } catch (IOException e) {
             throw new TetherException("cannot create session directory " + target + ": " + e.getMessage(), e);
         }
+    }
+
+    /** {@link #plan} then {@link #create(Path)}. */
+    public Path create(String sessionId, String name) {
+        return create(plan(sessionId, name));
     }
 
     /** Removes a session directory and everything in it, without following symlinks; only inside the base. */

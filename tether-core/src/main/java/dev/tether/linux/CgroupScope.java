@@ -31,6 +31,8 @@ final class CgroupScope implements SessionScope {
 
     private final Path dir;
     private final OrphanReaper reaper;
+    /** The main process: until its gate has written it into cgroup.procs it is a member outside the cgroup. */
+    private volatile ProcessId main;
 
     CgroupScope(Path dir, OrphanReaper reaper) {
         this.dir = dir;
@@ -54,8 +56,17 @@ final class CgroupScope implements SessionScope {
     }
 
     @Override
-    public void bind(ProcessId main) {
-        // Membership is the cgroup itself; nothing to remember.
+    public void bind(ProcessId mainProcess) {
+        this.main = mainProcess;
+    }
+
+    /** The main process while it lives and has not entered the cgroup yet (it is still in its gate). */
+    private Optional<ProcessId> mainOutside(List<ProcessId> inside) {
+        ProcessId m = main;
+        if (m == null || inside.contains(m) || !m.isAlive()) {
+            return Optional.empty();
+        }
+        return Optional.of(m);
     }
 
     @Override
@@ -79,19 +90,19 @@ final class CgroupScope implements SessionScope {
                 }
             }
         } catch (NoSuchFileException e) {
-            return out;
+            // removed: no members inside
         } catch (IOException e) {
             throw new TetherException("cannot list members of cgroup " + dir + ": " + e.getMessage(), e);
         }
+        mainOutside(out).ifPresent(out::add);
         return out;
     }
 
     @Override
     public boolean isEmpty() {
-        if (!Files.exists(dir)) {
-            return true;
-        }
-        return Cgroups.keyedValue(dir.resolve("cgroup.events"), "populated").map("0"::equals).orElse(true);
+        boolean populated = Files.exists(dir)
+                && Cgroups.keyedValue(dir.resolve("cgroup.events"), "populated").map("1"::equals).orElse(false);
+        return !populated && mainOutside(List.of()).isEmpty();
     }
 
     @Override
@@ -107,6 +118,7 @@ final class CgroupScope implements SessionScope {
 
     @Override
     public void killAll(Collection<ProcessId> members) {
+        mainOutside(List.of()).ifPresent(m -> Pidfds.signal(m, Signal.KILL));
         try {
             Cgroups.write(dir.resolve("cgroup.kill"), "1");
         } catch (NoSuchFileException e) {

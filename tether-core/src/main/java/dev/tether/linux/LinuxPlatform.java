@@ -84,6 +84,11 @@ public final class LinuxPlatform implements Platform {
     }
 
     @Override
+    public Optional<String> cgroupPath(ScopeKey key) {
+        return cgroupBase.map(base -> sessionCgroup(key).toString());
+    }
+
+    @Override
     public SessionScope createScope(ScopeKey key) {
         if (cgroupBase.isPresent()) {
             return CgroupScope.create(sessionCgroup(key), m.reaper);
@@ -102,14 +107,26 @@ public final class LinuxPlatform implements Platform {
     }
 
     @Override
-    public void releaseInstance(String instanceId) {
-        cgroupBase.ifPresent(base -> {
-            try {
-                Files.deleteIfExists(base.resolve(Cgroups.INSTANCE_PREFIX + instanceId));
-            } catch (java.io.IOException e) {
-                // still holds a session cgroup: reconciliation removes it later
+    public boolean releaseInstance(String instanceId) {
+        if (cgroupBase.isEmpty()) {
+            return false;
+        }
+        Path dir = cgroupBase.get().resolve(Cgroups.INSTANCE_PREFIX + instanceId);
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        return new CgroupScope(dir, m.reaper).isEmpty() && removeTree(dir);
+    }
+
+    private static boolean removeTree(Path dir) {
+        try {
+            for (Path cg : Cgroups.treeDeepestFirst(dir)) {
+                Files.deleteIfExists(cg);
             }
-        });
+            return true;
+        } catch (java.io.IOException e) {
+            return false; // still populated: reconciliation removes it later
+        }
     }
 
     /** Where the cgroup of a supervisor instance lives (or would live) on this machine, if cgroups are usable. */

@@ -83,7 +83,7 @@ public final class ProcFs {
         return stat(pid).filter(s -> !s.isZombie()).map(st -> new ProcessInfo(
                 new ProcessId(Identities.bootId(), pid, st.startTime()), st.parentPid(),
                 commandLine(pid).orElse("[" + st.name() + "]"), uid(pid).orElse(-1),
-                environValue(pid, ProcessSpec.SESSION_MARKER)));
+                environValue(pid, ProcessSpec.SESSION_MARKER), environValue(pid, ProcessSpec.INSTANCE_MARKER)));
     }
 
     /** Every pid in {@code /proc} now (threads excluded). */

@@ -9,7 +9,7 @@ import java.util.Objects;
  */
 public record PortLease(int port, String sessionId, String instanceId, Instant leasedAt) {
     public PortLease {
-        Ports.check(port);
+        PortNumbers.check(port);
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(instanceId, "instanceId");
         Objects.requireNonNull(leasedAt, "leasedAt");

@@ -23,7 +23,7 @@ final class PortLeaseTable {
 
     /** Leases {@code port} to the live session {@code sessionId}; joins the caller's transaction if any. */
     PortLease lease(int port, String sessionId, Instant at) {
-        Ports.check(port);
+        PortNumbers.check(port);
         return db.write(() -> {
             Optional<PortLease> holder = find(port);
             if (holder.isPresent()) {

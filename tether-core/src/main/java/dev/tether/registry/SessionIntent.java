@@ -42,7 +42,7 @@ public record SessionIntent(String id, String instanceId, String name, List<Stri
         tags = Collections.unmodifiableSet(new LinkedHashSet<>(tags));
         Objects.requireNonNull(marker, "marker");
         Objects.requireNonNull(port, "port");
-        port.ifPresent(Ports::check);
+        port.ifPresent(PortNumbers::check);
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(cgroup, "cgroup");
         Objects.requireNonNull(createdAt, "createdAt");

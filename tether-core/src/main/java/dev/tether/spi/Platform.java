@@ -42,11 +42,22 @@ public interface Platform {
     /** Every live process carrying any Tether session marker (visible to this user). */
     List<ProcessInfo> markedProcesses();
 
-    /** Removes what the platform made for a supervisor instance (its cgroup), once its sessions are gone. */
-    default void releaseInstance(String instanceId) {}
+    /**
+     * Removes what the platform made for a supervisor instance (its cgroup), once its sessions are gone.
+     *
+     * @return whether something was removed
+     */
+    default boolean releaseInstance(String instanceId) {
+        return false;
+    }
 
     /** Starts the guardian of a supervisor instance; {@link Guardian#NONE} where there is none. */
     default Guardian startGuardian(String instanceId) {
         return Guardian.NONE;
+    }
+
+    /** The cgroup {@link #createScope} will create for this key, if this platform uses cgroups. */
+    default Optional<String> cgroupPath(ScopeKey key) {
+        return Optional.empty();
     }
 }
