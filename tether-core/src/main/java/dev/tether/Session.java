@@ -1,5 +1,6 @@
 package dev.tether;
 
+import dev.tether.internal.Readiness;
 import dev.tether.internal.StopAlgorithm;
 import dev.tether.spi.Platform;
 import dev.tether.spi.SessionScope;
@@ -129,6 +130,22 @@ public final class Session {
     public List<ProcessInfo> members() {
         return scope.members().stream().map(pid -> platform.describe(pid.pid())
                 .filter(info -> info.id().equals(pid))).flatMap(Optional::stream).toList();
+    }
+
+    /**
+     * Waits until the probe passes.
+     *
+     * @throws NotReadyException if it times out or the main process ends first (with the log tail);
+     *                           the session is left running: stop it if it is of no use
+     */
+    public Session awaitReady(ReadinessProbe probe) {
+        Readiness.await(this, probe);
+        return this;
+    }
+
+    /** What the session's processes use now: CPU time so far and resident memory, summed over its members. */
+    public ResourceUsage usage() {
+        return ResourceUsage.of(scope.members());
     }
 
     /** Stops the session with its policy's grace period; returns once nothing of it lives. */

@@ -86,6 +86,31 @@ public final class ProcFs {
                 environValue(pid, ProcessSpec.SESSION_MARKER), environValue(pid, ProcessSpec.INSTANCE_MARKER)));
     }
 
+    private static final long PAGE_SIZE = 4096;
+
+    /** CPU and memory of one process, from {@code /proc/<pid>/stat}. */
+    public record Usage(long startTime, long cpuTicks, long rssBytes) {}
+
+    /** Utime + stime (fields 14, 15) and RSS pages (field 24) of a live process. */
+    public static Optional<Usage> usage(long pid) {
+        byte[] data = read(PROC.resolve(Long.toString(pid)).resolve("stat"));
+        if (data == null) {
+            return Optional.empty();
+        }
+        String line = new String(data, StandardCharsets.ISO_8859_1);
+        int close = line.lastIndexOf(')');
+        if (close < 0 || close + 2 >= line.length()) {
+            return Optional.empty();
+        }
+        String[] f = line.substring(close + 2).trim().split(" ");
+        try {
+            return Optional.of(new Usage(Long.parseLong(f[19]), Long.parseLong(f[11]) + Long.parseLong(f[12]),
+                    Long.parseLong(f[21]) * PAGE_SIZE));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Every pid in {@code /proc} now (threads excluded). */
     public static long[] pids() {
         long[] out = new long[512];
