@@ -2,22 +2,17 @@ package dev.tether;
 
 import dev.tether.internal.CleanupStack;
 import dev.tether.internal.Ids;
+import dev.tether.internal.Orphans;
 import dev.tether.internal.Platforms;
 import dev.tether.internal.Reconciler;
 import dev.tether.internal.SessionLedger;
-import dev.tether.registry.PortLeasedException;
 import dev.tether.registry.Registry;
-import dev.tether.registry.SessionIntent;
 import dev.tether.registry.TetherHome;
 import dev.tether.internal.PortAllocator;
 import dev.tether.internal.SessionDirectories;
 import dev.tether.internal.SpawnPreflight;
 import dev.tether.spi.Guardian;
 import dev.tether.spi.Platform;
-import dev.tether.spi.ScopeKey;
-import dev.tether.spi.SessionScope;
-import dev.tether.spi.SpawnRequest;
-import dev.tether.spi.SpawnedProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -27,8 +22,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.time.Instant;
-import java.util.OptionalInt;
 import java.util.function.Consumer;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
@@ -58,6 +51,8 @@ public final class Supervisor implements AutoCloseable {
     private final SessionLedger ledger;
     private final Optional<Reconciler> reconciler;
     private final Set<String> starting = ConcurrentHashMap.newKeySet();
+    private final SessionLauncher launcher;
+    private final Orphans orphans;
     private final Thread shutdownHook;
     private final Guardian guardian;
     private boolean closed; // guarded by lock
@@ -83,6 +78,8 @@ public final class Supervisor implements AutoCloseable {
             throw e;
         }
         this.guardian = b.guardian ? platform.startGuardian(instanceId) : Guardian.NONE;
+        this.launcher = new SessionLauncher(instanceId, platform, ports, directories, ledger, guardian);
+        this.orphans = new Orphans(platform, registry);
         if (registry.isPresent() && !settings.reconcileInterval().isZero()) {
             Thread.ofPlatform().daemon().name("tether-reconcile-" + instanceId).start(this::reconcilePeriodically);
         }
@@ -144,74 +141,19 @@ public final class Supervisor implements AutoCloseable {
             SpawnPreflight.redirects(spec);
             starting.add(id);
             try {
-                return launch(id, spec, env, dir, executable);
+                Session session = launcher.launch(id, spec, env, dir, executable, this::ended);
+                synchronized (sessions) {
+                    if (!session.state().isTerminal()) {
+                        sessions.put(id, session);
+                        owned.push(session);
+                    }
+                }
+                return session;
             } finally {
                 starting.remove(id);
             }
         } finally {
             lock.readLock().unlock();
-        }
-    }
-
-    /**
-     * Records the intent, then creates what it names (directory, cgroup) and spawns; on any
-     * failure undoes all of it, so nothing runs and nothing stays registered.
-     */
-    private Session launch(String id, ProcessSpec spec, Map<String, String> env, Path dir, Path executable) {
-        ScopeKey key = new ScopeKey(instanceId, id);
-        OptionalInt port = OptionalInt.empty();
-        Optional<Path> sessionDir = Optional.empty();
-        boolean intentRecorded = false;
-        boolean dirCreated = false;
-        SessionScope scope = null;
-        SpawnedProcess process;
-        try {
-            if (spec.port().isPresent()) {
-                port = OptionalInt.of(ports.allocate(id, spec.port().get()));
-                env.put(spec.portVariable(), Integer.toString(port.getAsInt()));
-            }
-            if (spec.sessionDirectory().isPresent()) {
-                sessionDir = Optional.of(directories.plan(id, spec.sessionDirectory().get()));
-                env.put(ProcessSpec.SESSION_DIR_VARIABLE, sessionDir.get().toString());
-            }
-            ledger.intent(new SessionIntent(id, instanceId, spec.name(), spec.argv(), dir, spec.tags(), key.markerEntry(),
-                    port, sessionDir, platform.cgroupPath(key), Instant.now()));
-            intentRecorded = true;
-            if (sessionDir.isPresent()) {
-                directories.create(sessionDir.get());
-                dirCreated = true;
-            }
-            scope = platform.createScope(key);
-            process = platform.spawn(new SpawnRequest(spec, executable, env, dir, scope));
-        } catch (PortLeasedException e) {
-            undo(scope, port, dirCreated ? sessionDir : Optional.empty(), intentRecorded ? id : null);
-            throw new PortInUseException(e.holder().port(), Ports.owners(e.holder().port()), e.holder().sessionId());
-        } catch (RuntimeException e) {
-            undo(scope, port, dirCreated ? sessionDir : Optional.empty(), intentRecorded ? id : null);
-            throw e;
-        }
-        scope.bind(process.id());
-        guardian.track(process.id());
-        Session session = new Session(id, spec, platform, scope, process, port, sessionDir, this::ended);
-        ledger.running(id, process.id());
-        synchronized (sessions) {
-            if (!session.state().isTerminal()) {
-                sessions.put(id, session);
-                owned.push(session);
-            }
-        }
-        log.debug("started session {} ({}) pid {} in {}", id, spec.name(), process.id().pid(), scope.describe());
-        return session;
-    }
-
-    private void undo(SessionScope scope, OptionalInt port, Optional<Path> createdDir, String recordedIntent) {
-        if (scope != null) {
-            scope.release();
-        }
-        createdDir.ifPresent(directories::remove);
-        port.ifPresent(ports::release);
-        if (recordedIntent != null) {
-            ledger.abandoned(recordedIntent);
         }
     }
 
@@ -247,6 +189,51 @@ public final class Supervisor implements AutoCloseable {
         s.port().ifPresent(ports::release);
     }
 
+    /** The registry this supervisor records into, when it has one (read it; the supervisor writes it). */
+    public Optional<Registry> registry() {
+        return ledger.registry();
+    }
+
+    /**
+     * Finds Tether-marked processes of this user that belong to no live session (their supervisor
+     * died, or their session ended) and, unless {@code dryRun}, stops them with the one stop
+     * algorithm; registry leftovers of dead supervisors are reconciled too. Live sessions of any
+     * live supervisor are never touched.
+     */
+    public OrphanReport cleanupOrphans(boolean dryRun) {
+        if (!dryRun) {
+            reconcile();
+        }
+        List<ProcessInfo> found = orphans.find(this::runsSession);
+        if (!dryRun) {
+            orphans.stop(found, settings.grace());
+        }
+        return new OrphanReport(found, !dryRun, sessions().size());
+    }
+
+    /**
+     * Emergency: stops every session of this supervisor and every Tether-marked process of this
+     * user, whichever supervisor started it, each with the grace period. Never touches an
+     * unmarked process or another user's. History stays in the registry.
+     *
+     * @return the marked processes that were found besides this supervisor's own sessions
+     */
+    public OrphanReport emergencyStop() {
+        List<java.util.concurrent.CompletableFuture<StopReport>> stops = new java.util.ArrayList<>();
+        for (Session s : sessions()) {
+            stops.add(s.stopAsync(s.spec().stopPolicy().grace()));
+        }
+        stops.forEach(java.util.concurrent.CompletableFuture::join);
+        List<ProcessInfo> marked = orphans.find(id -> false);
+        orphans.stop(marked, settings.grace());
+        reconcile();
+        return new OrphanReport(marked, true, 0);
+    }
+
+    private boolean runsSession(String id) {
+        return starting.contains(id) || session(id).isPresent();
+    }
+
     /**
      * Makes the registry match reality now: stops and closes what dead supervisors on this home
      * left, corrects rows, sweeps stale directories. Runs at open and every reconcile interval.
@@ -255,7 +242,7 @@ public final class Supervisor implements AutoCloseable {
         if (reconciler.isEmpty()) {
             return new ReconcileReport(0, 0, 0, 0, 0, 0, 0, Duration.ZERO);
         }
-        return reconciler.get().reconcile(id -> starting.contains(id) || session(id).isPresent());
+        return reconciler.get().reconcile(this::runsSession);
     }
 
     /** The guardian process watching this supervisor, if one runs. */

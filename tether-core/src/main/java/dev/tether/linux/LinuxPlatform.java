@@ -171,6 +171,15 @@ public final class LinuxPlatform implements Platform {
         return out;
     }
 
+    @Override
+    public java.util.Set<String> guardedInstances() {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (long pid : ProcFs.pids()) {
+            ProcFs.environValue(pid, GuardianProcess.GUARDIAN_MARKER).ifPresent(out::add);
+        }
+        return out;
+    }
+
     /** Whether this JVM is a child subreaper (orphans re-parent to it and are reaped here). */
     public boolean isSubreaper() {
         return m.reaper.isSubreaper();

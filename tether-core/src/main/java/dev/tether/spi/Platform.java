@@ -60,4 +60,9 @@ public interface Platform {
     default Optional<String> cgroupPath(ScopeKey key) {
         return Optional.empty();
     }
+
+    /** Supervisor instances whose guardian process lives now (a sign the instance lives). */
+    default java.util.Set<String> guardedInstances() {
+        return java.util.Set.of();
+    }
 }

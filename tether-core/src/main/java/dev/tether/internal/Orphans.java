@@ -1,0 +1,95 @@
+package dev.tether.internal;
+
+import dev.tether.ProcessInfo;
+import dev.tether.Signal;
+import dev.tether.registry.InstanceRecord;
+import dev.tether.registry.Registry;
+import dev.tether.registry.SessionRecord;
+import dev.tether.spi.Platform;
+import dev.tether.spi.ScopeKey;
+import dev.tether.spi.SessionScope;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Finds and stops Tether-marked processes that belong to no live session: their supervisor
+ * instance is dead (by identity, from the registry; or, for an instance this registry does not
+ * know, no guardian of it lives), or their session has ended. Only processes of this user are
+ * considered; a live session of any live supervisor is never touched.
+ */
+public final class Orphans {
+    private final Platform platform;
+    private final Optional<Registry> registry;
+
+    public Orphans(Platform platform, Optional<Registry> registry) {
+        this.platform = platform;
+        this.registry = registry;
+    }
+
+    /** Marked processes of this user that no live session owns; {@code ownLive} says which sessions this supervisor runs. */
+    public List<ProcessInfo> find(Predicate<String> ownLive) {
+        int uid = currentUid();
+        Set<String> guarded = platform.guardedInstances();
+        List<ProcessInfo> out = new ArrayList<>();
+        for (ProcessInfo p : platform.markedProcesses()) {
+            if ((uid >= 0 && p.uid() != uid) || p.session().isEmpty()) {
+                continue;
+            }
+            String session = p.session().get();
+            if (ownLive.test(session)) {
+                continue;
+            }
+            if (instanceAlive(p.instance(), guarded) && sessionLive(session)) {
+                continue;
+            }
+            out.add(p);
+        }
+        return out;
+    }
+
+    /** Stops the given marked processes, session by session, with the one stop algorithm (marker scope). */
+    public int stop(List<ProcessInfo> processes, Duration grace) {
+        Map<String, String> sessions = new LinkedHashMap<>();
+        for (ProcessInfo p : processes) {
+            p.session().ifPresent(s -> sessions.putIfAbsent(s, p.instance().orElse("unknown")));
+        }
+        int stopped = 0;
+        for (Map.Entry<String, String> e : sessions.entrySet()) {
+            SessionScope scope = platform.attachScope(new ScopeKey(e.getValue(), e.getKey()), Optional.empty(), Optional.empty());
+            StopAlgorithm.Outcome o = StopAlgorithm.run(scope, Signal.TERM, new StopAlgorithm.Deadline(grace));
+            stopped += Math.max(o.signalled(), o.killed());
+        }
+        return stopped;
+    }
+
+    private boolean instanceAlive(Optional<String> instance, Set<String> guarded) {
+        if (instance.isEmpty()) {
+            return false;
+        }
+        Optional<InstanceRecord> rec = registry.flatMap(r -> r.instance(instance.get()));
+        if (rec.isPresent()) {
+            return rec.get().endedAt().isEmpty() && rec.get().process().isAlive();
+        }
+        return guarded.contains(instance.get());
+    }
+
+    private boolean sessionLive(String session) {
+        Optional<SessionRecord> rec = registry.flatMap(r -> r.session(session));
+        return rec.map(SessionRecord::isLive).orElse(true); // unknown here: another home's session
+    }
+
+    private static int currentUid() {
+        try {
+            Object uid = java.nio.file.Files.getAttribute(java.nio.file.Path.of("/proc/self"), "unix:uid");
+            return (Integer) uid;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+}
