@@ -7,6 +7,8 @@ import dev.tether.testkit.Chaos;
 import dev.tether.testkit.ChildJvm;
 import dev.tether.testkit.CrashDriver;
 import dev.tether.testkit.Leaks;
+import dev.tether.registry.Registry;
+import dev.tether.registry.SessionFilter;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -50,14 +52,18 @@ class CrashMatrixIT {
     @ValueSource(strings = {"close", "throw", "INT", "TERM", "HUP", "KILL"})
     void nothingSurvivesTheSupervisorsEnd(String ending) throws Exception {
         prefix = Chaos.newTag("crash-" + ending);
-        int port = Chaos.freePort();
+        Path home = tmp.resolve("home");
         Path marker = tmp.resolve("graceful");
         String mode = ending.equals("close") || ending.equals("throw") ? ending : "wait";
-        try (ChildJvm child = ChildJvm.start(CrashDriver.class, Map.of(),
-                List.of(mode, prefix, String.valueOf(port), marker.toString(), String.valueOf(GRACE_SECONDS)))) {
-            String[] started = child.awaitLine("started", SETTLE).split(" ");
+        try (ChildJvm child = ChildJvm.start(CrashDriver.class, Map.of("TETHER_HOME", home.toString()),
+                List.of(mode, prefix, marker.toString(), String.valueOf(GRACE_SECONDS)))) {
+            String line = child.awaitLine("started", SETTLE);
+            String[] started = line.split(" ");
             instance = started[1];
             long guardianPid = Long.parseLong(started[2]);
+            int port = Integer.parseInt(started[3]);
+            List<Path> dirs = CrashDriver.dirs(line).stream().map(Path::of).toList();
+            assertThat(dirs).hasSize(CrashDriver.SCENARIOS.size()).allSatisfy(d -> assertThat(d).isDirectory());
             assertThat(guardianPid).as("a guardian runs").isPositive();
             await().atMost(SETTLE).until(() -> Chaos.survivors(prefix + "-deep-tree") == 121
                     && Chaos.survivors(prefix + "-double-fork-setsid") == 2
@@ -84,6 +90,23 @@ class CrashMatrixIT {
                 assertThat(marker).as("slow-graceful got its grace").exists();
             }
             child.waitFor(Duration.ofSeconds(10));
+            if (!ending.equals("KILL")) {
+                assertThat(dirs).as("session directories removed by the stop").allSatisfy(d -> assertThat(d).doesNotExist());
+            }
+            // A new supervisor on the home reconciles: no row claims a live session, no lease is
+            // left, no session directory remains.
+            try (Supervisor after = Supervisor.builder().home(home).guardian(false).shutdownHook(false).open()) {
+                Registry registry = after.registry().orElseThrow();
+                assertThat(registry.liveSessions()).as("rows still claiming a live session").isEmpty();
+                assertThat(registry.leasedPorts()).isEmpty();
+                assertThat(registry.instance(instance).orElseThrow().endedAt()).isPresent();
+                assertThat(dirs).allSatisfy(d -> assertThat(d).doesNotExist());
+                if (ending.equals("KILL")) {
+                    assertThat(registry.sessions(SessionFilter.all().ofInstance(instance)))
+                            .hasSize(CrashDriver.SCENARIOS.size())
+                            .allSatisfy(r -> assertThat(r.state()).isEqualTo(SessionState.LOST));
+                }
+            }
         }
     }
 

@@ -1,19 +1,29 @@
 package dev.tether.testkit;
 
+import dev.tether.PortRequest;
 import dev.tether.ProcessSpec;
+import dev.tether.Session;
 import dev.tether.Stdio;
 import dev.tether.Supervisor;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Child-JVM main for crash tests: opens a supervisor, starts every chaos scenario (tags
- * {@code PREFIX-<scenario>}), prints {@code started <instance> <guardian pid>}, then ends as told:
- * {@code close} (reads "go", closes, exits 0), {@code throw} (reads "go", main throws),
- * {@code wait} (blocks until signalled or killed).
+ * Child-JVM main for crash tests. Opens a supervisor on {@code $TETHER_HOME}, then:
+ * <ul>
+ *   <li>{@code close|throw|wait PREFIX MARKER GRACE_S}: starts every chaos scenario (tags
+ *       {@code PREFIX-<scenario>}), each with a port and a session directory, prints
+ *       {@code started <instance> <guardian pid> <port-holder port> <dirs,...>}, then ends as
+ *       told: {@code close} (reads "go", closes), {@code throw} (reads "go", main throws),
+ *       {@code wait} (blocks until signalled or killed);</li>
+ *   <li>{@code churn PREFIX}: prints {@code started <instance> <guardian pid>}, then starts and
+ *       stops sessions (each with a port and a directory) in a loop until killed.</li>
+ * </ul>
  */
 public final class CrashDriver {
     public static final List<String> SCENARIOS = List.of("deep-tree", "double-fork-setsid", "term-ignorer",
@@ -21,24 +31,36 @@ public final class CrashDriver {
 
     private CrashDriver() {}
 
-    /** args: ending tagPrefix port markerFile graceSeconds */
     public static void main(String[] args) throws Exception {
         String ending = args[0];
         String prefix = args[1];
-        int port = Integer.parseInt(args[2]);
-        String marker = args[3];
-        Duration grace = Duration.ofSeconds(Long.parseLong(args[4]));
         Supervisor sup = Supervisor.open();
+        if (ending.equals("churn")) {
+            churn(sup, prefix);
+            return;
+        }
+        String marker = args[2];
+        Duration grace = Duration.ofSeconds(Long.parseLong(args[3]));
+        int holderPort = 0;
+        List<String> dirs = new ArrayList<>();
         for (String scenario : SCENARIOS) {
             String tag = prefix + "-" + scenario;
             List<String> argv = switch (scenario) {
-                case "port-holder" -> Chaos.command(scenario, tag, port);
+                // port-holder listens on the port the supervisor leased it, from $PORT
+                case "port-holder" -> List.of("/bin/sh", "-c", "exec \"$0\" \"$1\" \"$PORT\"",
+                        Chaos.dir().resolve(scenario).toString(), tag);
                 case "slow-graceful" -> Chaos.command(scenario, tag, marker);
                 default -> Chaos.command(scenario, tag);
             };
-            sup.start(ProcessSpec.builder(argv).grace(grace).stdout(Stdio.discard()).stderr(Stdio.discard()).build());
+            Session s = sup.start(ProcessSpec.builder(argv).grace(grace).port(PortRequest.any()).sessionDirectory()
+                    .stdout(Stdio.discard()).stderr(Stdio.discard()).build());
+            if (scenario.equals("port-holder")) {
+                holderPort = s.port().getAsInt();
+            }
+            dirs.add(s.directory().orElseThrow().toString());
         }
-        System.out.println("started " + sup.instanceId() + " " + sup.guardian().map(g -> g.pid()).orElse(0L));
+        System.out.println("started " + sup.instanceId() + " " + sup.guardian().map(g -> g.pid()).orElse(0L) + " "
+                + holderPort + " " + String.join(",", dirs));
         System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         switch (ending) {
@@ -57,5 +79,28 @@ public final class CrashDriver {
                 }
             }
         }
+    }
+
+    /** Starts and stops sessions forever, keeping a few alive, so a SIGKILL lands at any step. */
+    private static void churn(Supervisor sup, String tag) {
+        System.out.println("started " + sup.instanceId() + " " + sup.guardian().map(g -> g.pid()).orElse(0L));
+        System.out.flush();
+        List<Session> live = new ArrayList<>();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        while (true) {
+            Session s = sup.start(ProcessSpec.builder("sh", "-c", "sleep 300 & exec sleep 300")
+                    .env("CHAOS_TAG", tag).grace(Duration.ofSeconds(1)).port(PortRequest.any()).sessionDirectory()
+                    .stdout(Stdio.discard()).stderr(Stdio.discard()).build());
+            live.add(s);
+            if (live.size() > 3 || random.nextBoolean()) {
+                live.remove(random.nextInt(live.size())).stop();
+            }
+        }
+    }
+
+    /** The directories a "started" line lists. */
+    public static List<String> dirs(String startedLine) {
+        String[] f = startedLine.split(" ");
+        return f.length > 4 ? List.of(f[4].split(",")) : List.of();
     }
 }
