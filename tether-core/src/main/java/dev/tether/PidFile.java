@@ -113,24 +113,35 @@ public final class PidFile implements AutoCloseable {
      * decides liveness; the identity in the file is checked too, so a recycled pid is never reported.
      */
     public static Optional<Holder> inspect(Path file) {
+        return probe(file, true);
+    }
+
+    /** The live holder of a PID file, if any, changing nothing (a stale file is left where it is). */
+    public static Optional<Holder> peek(Path file) {
+        return probe(file, false);
+    }
+
+    private static Optional<Holder> probe(Path file, boolean removeStale) {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            FileLock probe;
+            FileLock lock;
             try {
-                probe = ch.tryLock();
+                lock = ch.tryLock();
             } catch (OverlappingFileLockException e) {
                 throw new IllegalStateException("this JVM holds " + file + "; inspect it from another process");
             }
-            if (probe != null) {
+            if (lock == null) {
+                return parse(read(ch)).filter(h -> h.id().isAlive());
+            }
+            if (removeStale) {
                 Optional<Holder> stale = parse(read(ch));
                 Files.deleteIfExists(file);
-                probe.release();
                 stale.ifPresent(h -> log.info("removed stale PID file {} (pid {})", file, h.pid()));
-                return Optional.empty();
             }
-            return parse(read(ch)).filter(h -> h.id().isAlive());
+            lock.release();
+            return Optional.empty();
         } catch (IOException e) {
             throw new TetherException("cannot read PID file " + file + ": " + e.getMessage(), e);
         }

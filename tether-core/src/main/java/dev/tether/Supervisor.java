@@ -4,6 +4,8 @@ import dev.tether.internal.CleanupStack;
 import dev.tether.internal.Ids;
 import dev.tether.internal.Orphans;
 import dev.tether.internal.Platforms;
+import dev.tether.internal.ProcessSetScope;
+import dev.tether.internal.StopAlgorithm;
 import dev.tether.internal.Reconciler;
 import dev.tether.internal.SessionLedger;
 import dev.tether.registry.Registry;
@@ -16,6 +18,7 @@ import dev.tether.spi.Platform;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -72,7 +75,9 @@ public final class Supervisor implements AutoCloseable {
         }));
         try {
             ledger.recordInstance();
-            reconcile();
+            if (b.reconcileAtOpen) {
+                reconcile();
+            }
         } catch (RuntimeException e) {
             registry.ifPresent(Registry::close);
             throw e;
@@ -230,6 +235,18 @@ public final class Supervisor implements AutoCloseable {
         return new OrphanReport(marked, true, 0);
     }
 
+    /**
+     * Stops processes that are not sessions of this supervisor — only for an explicit request of a
+     * user who named them (e.g. {@code tether cleanup --port N} after confirmation) — with the one
+     * stop algorithm: the stop signal to them and their descendants, the grace period, then SIGKILL.
+     */
+    public StopReport stopProcesses(Collection<ProcessId> processes, Duration grace) {
+        StopAlgorithm.Outcome o = StopAlgorithm.run(new ProcessSetScope(processes, platform), Signal.TERM,
+                new StopAlgorithm.Deadline(grace));
+        return new StopReport(new Exit.Unknown("not a session: " + processes.size() + " named process(es)"),
+                o.signalled(), o.killed(), o.survivors(), o.elapsed(), StopReason.REQUESTED);
+    }
+
     private boolean runsSession(String id) {
         return starting.contains(id) || session(id).isPresent();
     }
@@ -358,8 +375,15 @@ public final class Supervisor implements AutoCloseable {
         private boolean closeOnUncaughtException;
         private TetherSettings settings;
         private boolean registry = true;
+        private boolean reconcileAtOpen = true;
 
         private Builder() {}
+
+        /** Whether {@link #open()} reconciles the home before returning (default true). */
+        public Builder reconcileAtOpen(boolean enabled) {
+            this.reconcileAtOpen = enabled;
+            return this;
+        }
 
         /**
          * Whether sessions are recorded in the home's registry (default true) so that reconciliation

@@ -1,7 +1,15 @@
 package dev.tether.app;
 
+import dev.tether.InvalidSpecException;
+import dev.tether.TetherException;
+import dev.tether.TetherSettings;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code tether} command: subcommands for running, inspecting and cleaning up process trees. */
 @Command(name = "tether",
@@ -13,25 +21,70 @@ import picocli.CommandLine.Command;
             "Every process a Tether session starts, and every process those start, is stopped",
             "gracefully (a signal, a grace period) then forcibly when the session ends."
         },
-        subcommands = {RunCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, PsCommand.class, PortCommand.class, CleanupCommand.class,
+            DoctorCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  tether run -- python3 -m http.server 8000",
-                "  tether run --grace 5s --name dev -- npm run dev", "", ExitCodes.HELP})
+                "  tether run --grace 5s --name dev -- npm run dev",
+                "  tether port 5173", "  tether cleanup --dry-run", "", ExitCodes.HELP})
 public final class TetherCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "DIR",
+            description = "Tether's home (registry, PID file, session directories); default $TETHER_HOME or ~/.local/state/tether.")
+    Path home;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Log more, and show stack traces with errors.")
+    boolean verbose;
+
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (try: tether run -- CMD)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (try: tether run -- CMD, or tether --help)");
+    }
+
+    /** Settings from flags > environment > config file > defaults. */
+    TetherSettings settings() {
+        Map<String, String> overrides = new HashMap<>();
+        if (home != null) {
+            overrides.put("home", home.toAbsolutePath().normalize().toString());
+        }
+        try {
+            return TetherSettings.load(System.getenv(), overrides);
+        } catch (InvalidSpecException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     /** The configured command line, shared by {@link #main} and tests. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new TetherCommand());
+        TetherCommand top = new TetherCommand();
+        CommandLine cl = new CommandLine(top);
         cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.FAILURE);
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println(cmd.getColorScheme().errorText("tether: " + e.getMessage()));
+            String hint = hintFor(e);
+            if (!hint.isEmpty()) {
+                cmd.getErr().println("hint: " + hint);
+            }
+            if (top.verbose) {
+                e.printStackTrace(cmd.getErr());
+            }
+            return e instanceof dev.tether.PidFile.HeldException ? ExitCodes.REFUSED : ExitCodes.FAILURE;
+        });
         // Everything after CMD belongs to CMD: `tether run ls -la` needs no `--`.
         cl.getSubcommands().get("run").setStopAtPositional(true);
         return cl;
+    }
+
+    private static String hintFor(Exception e) {
+        if (e instanceof dev.tether.registry.RegistryException) {
+            return "see `tether doctor`";
+        }
+        if (e instanceof TetherException) {
+            return "run with --verbose for details, or `tether doctor` to check this machine";
+        }
+        return "this is a bug in Tether; run with --verbose and report the stack trace";
     }
 
     public static void main(String[] args) {

@@ -185,6 +185,26 @@ public final class LinuxPlatform implements Platform {
         return m.reaper.isSubreaper();
     }
 
+    /** Whether this kernel has pidfds (Linux 5.3+), tried on this process itself. */
+    public static boolean pidfdSupported() {
+        int fd = Pidfds.open(ProcessHandle.current().pid());
+        if (fd < 0) {
+            return false;
+        }
+        LibC.close(fd);
+        return true;
+    }
+
+    /** The cgroup v2 mount point, if any (for diagnostics). */
+    public static Optional<Path> cgroupMount() {
+        return Cgroups.mountPoint();
+    }
+
+    /** This process's own cgroup v2 path, if any (for diagnostics). */
+    public static Optional<String> ownCgroup() {
+        return Cgroups.ownCgroup();
+    }
+
     /** The glibc version, for diagnostics. */
     public static String glibcVersion() {
         return LibC.gnu_get_libc_version();
