@@ -51,6 +51,9 @@ class PidReuseIT {
             ProcessId stale = s.processId();
             s.kill();
             assertThat(stale.isAlive()).isFalse();
+            // Start times have clock-tick resolution (10 ms): a pid reused within the same tick is
+            // indistinguishable by (boot, pid, start time), as for the JDK. Recycle it a tick later.
+            await().atMost(Duration.ofSeconds(2)).until(() -> uptimeTicks() > stale.startTime() + 1);
 
             unrelated = startWithPid(stale.pid());
             ProcessId now = ProcessId.of(unrelated.pid()).orElseThrow();
@@ -69,6 +72,11 @@ class PidReuseIT {
             await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(unrelated::isAlive);
             assertThat(Leaks.ofInstance(sup.instanceId())).isEmpty();
         }
+    }
+
+    private static long uptimeTicks() throws IOException {
+        String uptime = Files.readString(Path.of("/proc/uptime")).split(" ")[0];
+        return (long) (Double.parseDouble(uptime) * 100);
     }
 
     /** Starts an unrelated sleep, steering the kernel's next pid to {@code pid} (needs root). */

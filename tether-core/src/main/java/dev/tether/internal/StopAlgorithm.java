@@ -57,15 +57,21 @@ public final class StopAlgorithm {
 
     public static Outcome run(SessionScope scope, Signal signal, Deadline deadline) {
         long t0 = System.nanoTime();
+        List<ProcessId> first = scope.members();
+        if (first.isEmpty()) {
+            // Nothing lives, so nothing can fork a new member: done after a single look.
+            return new Outcome(0, 0, 0, Duration.ofNanos(System.nanoTime() - t0));
+        }
         int signalled = 0;
+        boolean empty = false;
         if (!deadline.passed()) {
-            signalled = signalAll(scope, signal);
-            Poll.until(scope::isEmpty, deadline::nanos);
+            signalled = signalAll(scope, signal, first);
+            empty = Poll.until(scope::isEmpty, deadline::nanos);
         }
         Set<ProcessId> killed = new HashSet<>();
         int survivors = 0;
         long forceDeadline = System.nanoTime() + FORCE_LIMIT.toNanos();
-        while (true) {
+        while (!empty) {
             List<ProcessId> left = scope.members();
             if (left.isEmpty()) {
                 break;
@@ -76,15 +82,16 @@ public final class StopAlgorithm {
             }
             killed.addAll(left);
             scope.killAll(left);
-            Poll.until(scope::isEmpty, KILL_SETTLE);
+            empty = Poll.until(scope::isEmpty, KILL_SETTLE);
         }
         return new Outcome(signalled, killed.size(), survivors, Duration.ofNanos(System.nanoTime() - t0));
     }
 
-    private static int signalAll(SessionScope scope, Signal signal) {
+    /** Freezes (where it can) so no member forks while signalled, then the stop signal and SIGCONT to each. */
+    private static int signalAll(SessionScope scope, Signal signal, List<ProcessId> listed) {
         boolean frozen = scope.freeze();
         try {
-            List<ProcessId> members = scope.members();
+            List<ProcessId> members = frozen ? scope.members() : listed;
             int delivered = scope.signal(members, signal);
             scope.signal(members, Signal.CONT);
             return delivered;

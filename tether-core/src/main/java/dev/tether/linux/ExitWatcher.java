@@ -109,10 +109,12 @@ final class ExitWatcher {
         if (rc == 0 && info.get(ValueLayout.JAVA_INT, Structs.SIGINFO_SI_PID) == 0) {
             return; // readable but not yet reapable: wait for the next event
         }
+        // Forget the fd before closing it: once closed, a concurrent spawn may get the same number
+        // from pidfd_open and register it, and a late remove would drop that new watch.
         LibC.epoll_ctl(epfd, LibC.EPOLL_CTL_DEL, pidfd, MemorySegment.NULL);
+        byFd.remove(pidfd, w);
+        byPid.remove(w.pid, w);
         LibC.close(pidfd);
-        byFd.remove(pidfd);
-        byPid.remove(w.pid);
         if (rc < 0) {
             TetherException lost = new TetherException("the exit status of pid " + w.pid
                     + " was taken by another waiter (" + Errno.name(err) + "); something else in this JVM reaps children");

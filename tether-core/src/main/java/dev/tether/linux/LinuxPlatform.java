@@ -98,12 +98,14 @@ public final class LinuxPlatform implements Platform {
 
     @Override
     public SessionScope attachScope(ScopeKey key, Optional<String> cgroup, Optional<ProcessId> main) {
+        MarkerScope marker = new MarkerScope(key, m.reaper);
         if (cgroup.isPresent() && Files.isDirectory(Path.of(cgroup.get()))) {
-            return new CgroupScope(Path.of(cgroup.get()), m.reaper);
+            AttachedScope both = new AttachedScope(new CgroupScope(Path.of(cgroup.get()), m.reaper), marker);
+            main.ifPresent(both::bind);
+            return both;
         }
-        MarkerScope scope = new MarkerScope(key, m.reaper);
-        main.ifPresent(scope::bind);
-        return scope;
+        main.ifPresent(marker::bind);
+        return marker;
     }
 
     @Override

@@ -64,18 +64,47 @@ public final class ProcFs {
         if (open < 0 || close < open || close + 2 >= line.length()) {
             return Optional.empty();
         }
-        String name = line.substring(open + 1, close);
-        String[] f = line.substring(close + 2).trim().split(" ");
-        // f[0] is field 3 (state); field N is f[N - 3].
-        if (f.length < 20) {
+        // Numbered as in proc(5): 3 state, 4 ppid, 5 pgrp, 6 session, 22 starttime.
+        long[] f = fields(line, close + 2, 22);
+        if (f == null) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(new Stat(pid, f[0].charAt(0), Long.parseLong(f[1]), Long.parseLong(f[2]),
-                    Long.parseLong(f[3]), Long.parseLong(f[19]), name));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
+        return Optional.of(new Stat(pid, line.charAt(close + 2), f[4], f[5], f[6], f[22], line.substring(open + 1, close)));
+    }
+
+    /**
+     * The numeric fields 4..{@code last} of a stat line whose field 3 (the state letter) starts at
+     * {@code from}; index i holds field i. Null when the line is short or malformed. Parsed in place:
+     * a scan reads thousands of these, and splitting each line into strings dominated its cost.
+     */
+    private static long[] fields(String line, int from, int last) {
+        long[] out = new long[last + 1];
+        int n = line.length();
+        int i = from;
+        while (i < n && line.charAt(i) != ' ') {
+            i++;
         }
+        for (int field = 4; field <= last; field++) {
+            if (i >= n) {
+                return null;
+            }
+            i++;
+            boolean negative = i < n && line.charAt(i) == '-';
+            if (negative) {
+                i++;
+            }
+            int start = i;
+            long v = 0;
+            while (i < n && line.charAt(i) >= '0' && line.charAt(i) <= '9') {
+                v = v * 10 + (line.charAt(i) - '0');
+                i++;
+            }
+            if (i == start || (i < n && line.charAt(i) != ' ' && line.charAt(i) != '\n')) {
+                return null;
+            }
+            out[field] = negative ? -v : v;
+        }
+        return out;
     }
 
     /** A live process as {@code /proc} shows it now; empty once it is gone or a zombie. */
@@ -99,16 +128,8 @@ public final class ProcFs {
         }
         String line = new String(data, StandardCharsets.ISO_8859_1);
         int close = line.lastIndexOf(')');
-        if (close < 0 || close + 2 >= line.length()) {
-            return Optional.empty();
-        }
-        String[] f = line.substring(close + 2).trim().split(" ");
-        try {
-            return Optional.of(new Usage(Long.parseLong(f[19]), Long.parseLong(f[11]) + Long.parseLong(f[12]),
-                    Long.parseLong(f[21]) * PAGE_SIZE));
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
+        long[] f = close < 0 || close + 2 >= line.length() ? null : fields(line, close + 2, 24);
+        return f == null ? Optional.empty() : Optional.of(new Usage(f[22], f[14] + f[15], f[24] * PAGE_SIZE));
     }
 
     /** Every pid in {@code /proc} now (threads excluded). */
