@@ -35,6 +35,21 @@ final class Report {
             - PORTABLE spawns through `ProcessBuilder` itself, so it cannot beat the baseline; it has no target.
             """;
 
+    private static final String HUNG_NOTES = """
+            Diagnosis (first seen while writing this bench, from `jstack` and `/proc/<jvm>/fdinfo` of a wedged \
+            JVM): the main process stays a zombie, its session stays RUNNING, and the `tether-exit-watcher` thread \
+            spins at 100% CPU (the `exit-watcher-cpu-ms` above) because the epoll set holds the zombie's pidfd while \
+            the watcher's fd map no longer has it. Cause, from reading `ExitWatcher.onReadable` (confirmed below): it \
+            `close`s the pidfd *before* `byFd.remove(fd)`; a concurrent spawn can get the same fd number from \
+            `pidfd_open` and register it in between, the late `remove` drops the new entry, and that child's \
+            (level-triggered) exit event is then ignored forever. Only concurrent spawns can hit it, which is why \
+            only two-thread Tether runs hang. Removing the entry before `close` (or `byFd.remove(fd, watch)`) \
+            would close the window. Checked while writing the bench, with that two-line reorder in a scratch \
+            build (not committed; tether-core is unchanged here): 6 of 6 two-thread runs of 3,000 spawns \
+            (CGROUP and PROCESS_GROUP_AND_MARKER) completed, against 6 of 6 unpatched runs hung after \
+            1,594-2,207 spawns.
+            """;
+
     private static final String STOP_NOTES = """
             Method: each repetition starts `deep-tree TAG` (121 processes), waits until the kit's `survivors TAG` \
             counts 121, then times `session.stop()` (default policy: SIGTERM, 10 s grace; every node dies of \
@@ -148,23 +163,39 @@ final class Report {
 
     private static void spawnSection(StringBuilder md, SpawnBench.Result r) {
         md.append("## (a) Spawn-and-reap rate of `/bin/true`\n\n")
-                .append(String.format("%d sequential spawns per run, each awaited (Tether: until `session.onStopped()`), "
-                        + "%d rounds, variant order rotating per round, median round reported; %d warm-up spawns per "
-                        + "variant first. Spec: `ProcessSpec.builder(\"/bin/true\").stdout(discard).stderr(discard)` "
+                .append(String.format("%d sequential spawns per run, each awaited (Tether: until `session.onStopped()`); "
+                        + "every run in a fresh JVM after %d warm-up spawns; %d rounds, variant order rotating per round, "
+                        + "median round reported. Spec: `ProcessSpec.builder(\"/bin/true\").stdout(discard).stderr(discard)` "
                         + "(stdin inherited); the baseline is `ProcessBuilder(\"/bin/true\")` with the same redirects, "
-                        + "`start().waitFor()`. Two threads: the same total split over two platform threads sharing "
-                        + "one supervisor.%n%n", r.spawnsPerRun(), r.rounds(), r.warmupSpawns()));
-        md.append("| variant | threads | per round (/s) | median (/s) | ratio to ProcessBuilder | target | met |\n|---|---|---|---|---|---|---|\n");
+                        + "`start().waitFor()`, in a JVM where Tether never loaded. Two threads: the same total split "
+                        + "over two platform threads sharing one supervisor.%n%n", r.spawnsPerRun(), r.warmupSpawns(), r.rounds()));
+        md.append("| variant | threads | per round (/s) | hung runs | median (/s) | ratio to ProcessBuilder | target | met |\n|---|---|---|---|---|---|---|---|\n");
         for (SpawnBench.Figure f : r.figures()) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %.2f× | %s | %s |%n", f.label(), f.threads(),
-                    f.perSecondByRound().stream().map(Report::num).collect(Collectors.joining(", ")),
+            String perRound = r.runs().stream().filter(x -> x.variant() == f.variant() && x.threads() == f.threads())
+                    .map(x -> x.hung() == null ? num(x.perSecond())
+                            : (Double.isNaN(x.perSecond()) ? "—" : num(x.perSecond())) + " (hung after " + x.completed() + ")")
+                    .collect(Collectors.joining(", "));
+            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %s | %.2f× | %s | %s |%n", f.label(), f.threads(),
+                    perRound, f.hungRuns(),
                     num(f.medianPerSecond()), f.ratioToBaseline(),
                     f.targetRatio() == null ? "none" : "≥ " + f.targetRatio() + "×", met(f.targetMet())));
         }
-        md.append("\nWhere one single-thread spawn's time goes, seen from the caller (medians over every measured spawn, µs):\n\n")
-                .append("| variant | spawns | `start()` returns | then exit observed | then session stopped | total |\n|---|---|---|---|---|---|\n");
+        List<SpawnBench.Run> hung = r.runs().stream().filter(x -> x.hung() != null).toList();
+        if (!hung.isEmpty()) {
+            md.append("\nHung runs: a spawn's exit (or its session's end) was not seen within 3 s, so the worker JVM "
+                    + "reported and halted (its instance cgroup, if any, was then removed); the rate shown for such a run covers the spawns completed before it:\n\n");
+            hung.forEach(x -> md.append("- round ").append(x.round()).append(", ").append(x.variant().label).append(", ")
+                    .append(x.threads()).append(" thread(s), after ").append(x.completed()).append(" of ")
+                    .append(x.spawns()).append(" spawns: `").append(x.hung()).append("`\n"));
+            md.append("\n").append(HUNG_NOTES);
+        }
+        md.append("\nWhere one single-thread spawn's time goes, seen from the caller (median of the per-run medians, µs). "
+                + "Tether's stop starts on its own thread as soon as the exit is reaped, so it overlaps the caller's "
+                + "wake-up from `onExit()`: the last two columns shift between runs, only their sum is firm. "
+                + "`posix_spawn` and the JDK both return after the exec, so `start()` includes it:\n\n")
+                .append("| variant | runs | `start()` returns | then exit observed | then session stopped | total |\n|---|---|---|---|---|---|\n");
         for (SpawnBench.Phases p : r.phases()) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f | %.0f |%n", p.variant().label, p.samples(),
+            md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f | %.0f |%n", p.variant().label, p.runs(),
                     p.startMicros(), p.startToExitSeenMicros(), p.exitSeenToStoppedMicros(), p.totalMicros()));
         }
         md.append("\n").append(SPAWN_NOTES).append('\n');

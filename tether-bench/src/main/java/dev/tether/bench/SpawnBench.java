@@ -1,28 +1,30 @@
 package dev.tether.bench;
 
 import dev.tether.Containment;
-import dev.tether.Exit;
-import dev.tether.ProcessSpec;
-import dev.tether.Session;
-import dev.tether.Stdio;
-import dev.tether.StopReport;
-import dev.tether.Supervisor;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * (a) Spawn-and-reap rate of {@code /bin/true}: N sequential spawns, each awaited until it has
- * exited (and, for Tether, until its session is fully stopped), as processes per second. Every
- * variant runs once per round, the order rotating each round; the median round counts, and each
- * figure is a ratio to the ProcessBuilder baseline of the same thread count.
+ * exited (and, for Tether, until its session is fully stopped), as processes per second. Each
+ * run is a fresh JVM ({@link SpawnWorker}) with its own warm-up; every variant runs once per
+ * round, the order rotating each round; the median round counts, and each figure is a ratio to
+ * the ProcessBuilder baseline of the same thread count. A run that wedges is recorded as hung.
  */
 final class SpawnBench {
     static final String TRUE = "/bin/true";
+    private static final long RUN_HARD_LIMIT_SECONDS = 300;
 
     enum Variant {
         PROCESS_BUILDER("ProcessBuilder (baseline)", null, Double.NaN),
@@ -42,13 +44,19 @@ final class SpawnBench {
         }
     }
 
-    record Run(Variant variant, int threads, int round, int spawns, double seconds, double perSecond) {}
+    /**
+     * One run. When a spawn was never seen to end, {@code hung} holds the worker's diagnosis and the
+     * rate covers the {@code completed} spawns up to the last one that ended.
+     */
+    record Run(Variant variant, int threads, int round, int spawns, int completed, double seconds, double perSecond,
+               Map<String, Double> phaseMedianMicros, String hung) {}
 
-    record Figure(Variant variant, String label, int threads, List<Double> perSecondByRound, double medianPerSecond,
-                  double ratioToBaseline, Double targetRatio, Boolean targetMet) {}
+    /** {@code hungRuns}: rounds whose rate covers only the spawns completed before a hang. */
+    record Figure(Variant variant, String label, int threads, List<Double> perSecondByRound, int hungRuns,
+                  double medianPerSecond, double ratioToBaseline, Double targetRatio, Boolean targetMet) {}
 
-    /** Medians over every single-thread spawn: where one spawn's time goes, as seen from the caller. */
-    record Phases(Variant variant, int samples, double startMicros, double startToExitSeenMicros,
+    /** Where one single-thread spawn's time goes, seen from the caller: medians of the per-run medians (µs). */
+    record Phases(Variant variant, int runs, double startMicros, double startToExitSeenMicros,
                   double exitSeenToStoppedMicros, double totalMicros) {}
 
     record Result(int spawnsPerRun, int rounds, int warmupSpawns, List<Run> runs, List<Figure> figures,
@@ -61,36 +69,118 @@ final class SpawnBench {
     private final int spawns;
     private final int rounds;
     private final int warmup;
-    private final Map<Variant, PhaseSamples> phases = new EnumMap<>(Variant.class);
 
     SpawnBench(int spawns, int rounds) {
         this.spawns = spawns;
         this.rounds = rounds;
-        this.warmup = Math.max(20, Math.min(300, spawns / 10));
+        this.warmup = Math.max(20, Math.min(100, spawns / 10));
     }
 
     Result run() {
-        for (Variant v : ONE_THREAD) {
-            measure(v, 1, warmup, false);
-        }
         List<Run> runs = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             for (Variant v : rotate(ONE_THREAD, round)) {
-                runs.add(timed(v, 1, round));
+                runs.add(inFreshJvm(v, 1, round));
             }
             for (Variant v : rotate(TWO_THREADS, round)) {
-                runs.add(timed(v, 2, round));
+                runs.add(inFreshJvm(v, 2, round));
             }
         }
-        return new Result(spawns, rounds, warmup, runs, figures(runs),
-                phases.entrySet().stream().map(e -> e.getValue().summary(e.getKey())).toList());
+        return new Result(spawns, rounds, warmup, runs, figures(runs), phases(runs));
     }
 
-    private Run timed(Variant v, int threads, int round) {
-        double seconds = measure(v, threads, spawns, threads == 1);
-        Run r = new Run(v, threads, round, spawns, Stats.round(seconds, 4), Stats.round(spawns / seconds, 1));
-        System.out.printf("  spawn  round %d  %-34s %d thread(s): %7.1f /s%n", round, v.label, threads, r.perSecond());
-        return r;
+    private Run inFreshJvm(Variant v, int threads, int round) {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                SpawnWorker.class.getName(), v.name(), Integer.toString(threads), Integer.toString(spawns),
+                Integer.toString(warmup));
+        Path log = null;
+        try {
+            log = Files.createTempFile("tether-spawn-worker-", ".log");
+            Process p = new ProcessBuilder(cmd).redirectInput(Redirect.from(new java.io.File("/dev/null")))
+                    .redirectError(log.toFile()).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(RUN_HARD_LIMIT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                throw new IllegalStateException(v.label + " worker did not finish within " + RUN_HARD_LIMIT_SECONDS + " s");
+            }
+            Path errors = log;
+            String line = out.lines().filter(l -> l.startsWith("result ") || l.startsWith("hung ")).reduce((a, b) -> b)
+                    .orElseThrow(() -> new IllegalStateException(v.label + " worker exited " + p.exitValue()
+                            + " without a result; its stderr ends:\n" + tail(errors)));
+            Run r = parse(v, threads, round, line);
+            System.out.printf("  spawn  round %d  %-34s %d thread(s): %s%n", round, v.label, threads,
+                    String.format("%7.1f /s", r.perSecond()) + (r.hung() == null ? ""
+                            : " over " + r.completed() + " spawns, then HUNG: " + r.hung()));
+            return r;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run the " + v.label + " worker: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } finally {
+            if (log != null) {
+                try {
+                    Files.deleteIfExists(log);
+                } catch (IOException e) {
+                    // a temp file left behind is harmless
+                }
+            }
+        }
+    }
+
+    /**
+     * Removes the instance cgroup a halted worker left (its main process exited; the gate or a
+     * {@code /bin/true} of the other thread may take a moment to go). rmdir fails on a populated
+     * cgroup, so this can never remove a live member's cgroup; failing to remove it is an error.
+     */
+    private static void removeLeftCgroup(Path instance) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (Files.exists(instance)) {
+            try (var walk = Files.walk(instance)) {
+                for (Path dir : walk.filter(Files::isDirectory)
+                        .sorted((a, b) -> Integer.compare(b.getNameCount(), a.getNameCount())).toList()) {
+                    Files.deleteIfExists(dir);
+                }
+            } catch (IOException | UncheckedIOException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("a hung worker left cgroup " + instance + " and it cannot be removed: "
+                            + e.getMessage(), e);
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    private Run parse(Variant v, int threads, int round, String line) {
+        if (line.startsWith("hung ")) {
+            String[] f = line.substring(5).split(" ", 4);
+            int done = Integer.parseInt(f[0].substring("completed=".length()));
+            double seconds = Double.parseDouble(f[1].substring("seconds=".length()));
+            String cgroup = f[2].substring("cgroup=".length());
+            if (!cgroup.equals("none")) {
+                removeLeftCgroup(Path.of(cgroup));
+            }
+            return new Run(v, threads, round, spawns, done, Stats.round(seconds, 4),
+                    done == 0 ? Double.NaN : Stats.round(done / seconds, 1), Map.of(), f[3]);
+        }
+        Map<String, Double> kv = new HashMap<>();
+        for (String field : line.substring(7).trim().split(" ")) {
+            int eq = field.indexOf('=');
+            kv.put(field.substring(0, eq), Double.parseDouble(field.substring(eq + 1)));
+        }
+        double seconds = kv.remove("seconds");
+        return new Run(v, threads, round, spawns, spawns, Stats.round(seconds, 4), Stats.round(spawns / seconds, 1),
+                Map.copyOf(kv), null);
     }
 
     private static List<Figure> figures(List<Run> runs) {
@@ -98,123 +188,40 @@ final class SpawnBench {
         for (int threads : new int[] {1, 2}) {
             double baseline = Double.NaN;
             for (Variant v : threads == 1 ? ONE_THREAD : TWO_THREADS) {
-                List<Double> rates = runs.stream().filter(r -> r.variant() == v && r.threads() == threads)
-                        .map(Run::perSecond).toList();
+                List<Run> mine = runs.stream().filter(r -> r.variant() == v && r.threads() == threads).toList();
+                List<Double> rates = mine.stream().map(Run::perSecond).filter(x -> !Double.isNaN(x)).toList();
+                int hung = (int) mine.stream().filter(r -> r.hung() != null).count();
                 double median = Stats.median(rates);
                 if (v == Variant.PROCESS_BUILDER) {
                     baseline = median;
                 }
                 double ratio = median / baseline;
                 boolean hasTarget = !Double.isNaN(v.target);
-                out.add(new Figure(v, v.label, threads, rates, Stats.round(median, 1), Stats.round(ratio, 3),
-                        hasTarget ? v.target : null, hasTarget ? ratio >= v.target : null));
+                out.add(new Figure(v, v.label, threads, rates, hung, Stats.round(median, 1), Stats.round(ratio, 3),
+                        hasTarget ? v.target : null, hasTarget && !rates.isEmpty() ? ratio >= v.target : null));
             }
         }
         return out;
     }
 
-    /** Runs {@code count} spawns of the variant on {@code threads} threads; returns the wall time in seconds. */
-    private double measure(Variant v, int threads, int count, boolean recordPhases) {
-        PhaseSamples samples = recordPhases ? phases.computeIfAbsent(v, k -> new PhaseSamples()) : null;
-        Supervisor sup = v.containment == null ? null
-                : Supervisor.builder().containment(v.containment).shutdownHook(false).open();
-        try {
-            long t0 = System.nanoTime();
-            if (threads == 1) {
-                loop(v, sup, count, samples);
-            } else {
-                AtomicReference<Throwable> failure = new AtomicReference<>();
-                List<Thread> workers = new ArrayList<>();
-                for (int i = 0; i < threads; i++) {
-                    int share = count / threads + (i < count % threads ? 1 : 0);
-                    workers.add(Thread.ofPlatform().name("spawn-bench-" + i).start(() -> {
-                        try {
-                            loop(v, sup, share, null);
-                        } catch (Throwable t) {
-                            failure.compareAndSet(null, t);
-                        }
-                    }));
-                }
-                for (Thread w : workers) {
-                    w.join();
-                }
-                if (failure.get() != null) {
-                    throw new IllegalStateException(v.label + " failed on a worker thread", failure.get());
-                }
-            }
-            return (System.nanoTime() - t0) / 1e9;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } finally {
-            if (sup != null) {
-                sup.close();
-            }
+    private static List<Phases> phases(List<Run> runs) {
+        List<Phases> out = new ArrayList<>();
+        for (Variant v : ONE_THREAD) {
+            List<Map<String, Double>> p = runs.stream().filter(r -> r.variant() == v && r.threads() == 1
+                    && r.hung() == null).map(Run::phaseMedianMicros).toList();
+            out.add(new Phases(v, p.size(), median(p, "start"), median(p, "toExit"), median(p, "toStopped"),
+                    median(p, "total")));
         }
+        return out;
     }
 
-    private static void loop(Variant v, Supervisor sup, int count, PhaseSamples samples) throws InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(TRUE).redirectInput(Redirect.INHERIT)
-                .redirectOutput(Redirect.DISCARD).redirectError(Redirect.DISCARD);
-        ProcessSpec spec = ProcessSpec.builder(TRUE).stdout(Stdio.discard()).stderr(Stdio.discard()).build();
-        for (int i = 0; i < count; i++) {
-            long t0 = System.nanoTime();
-            long started;
-            long exited;
-            long stopped;
-            if (sup == null) {
-                Process p;
-                try {
-                    p = pb.start();
-                } catch (IOException e) {
-                    throw new IllegalStateException("ProcessBuilder could not start " + TRUE, e);
-                }
-                started = System.nanoTime();
-                int code = p.waitFor();
-                exited = stopped = System.nanoTime();
-                if (code != 0) {
-                    throw new IllegalStateException(TRUE + " exited " + code + " under ProcessBuilder");
-                }
-            } else {
-                Session s = sup.start(spec);
-                started = System.nanoTime();
-                s.onExit().join();
-                exited = System.nanoTime();
-                StopReport r = s.onStopped().join();
-                stopped = System.nanoTime();
-                if (!r.clean() || !(r.exit() instanceof Exit.Exited(int code) && code == 0)) {
-                    throw new IllegalStateException(TRUE + " under " + v.label + " ended badly: " + r);
-                }
-            }
-            if (samples != null) {
-                samples.add(t0, started, exited, stopped);
-            }
-        }
+    private static double median(List<Map<String, Double>> maps, String key) {
+        return Stats.round(Stats.median(maps.stream().map(m -> m.get(key)).toList()), 1);
     }
 
     private static <T> List<T> rotate(List<T> list, int by) {
         List<T> out = new ArrayList<>(list);
-        java.util.Collections.rotate(out, by);
+        Collections.rotate(out, by);
         return out;
-    }
-
-    /** Per-spawn phase durations in microseconds, for one variant. */
-    private static final class PhaseSamples {
-        private final List<Double> start = new ArrayList<>();
-        private final List<Double> toExit = new ArrayList<>();
-        private final List<Double> toStopped = new ArrayList<>();
-        private final List<Double> total = new ArrayList<>();
-
-        void add(long t0, long started, long exited, long stopped) {
-            start.add((started - t0) / 1e3);
-            toExit.add((exited - started) / 1e3);
-            toStopped.add((stopped - exited) / 1e3);
-            total.add((stopped - t0) / 1e3);
-        }
-
-        Phases summary(Variant v) {
-            return new Phases(v, total.size(), Stats.round(Stats.median(start), 1), Stats.round(Stats.median(toExit), 1),
-                    Stats.round(Stats.median(toStopped), 1), Stats.round(Stats.median(total), 1));
-        }
     }
 }
