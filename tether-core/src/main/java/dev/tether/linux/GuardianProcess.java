@@ -98,16 +98,25 @@ final class GuardianProcess implements Guardian {
         }
     }
 
+    /**
+     * With a cgroup the guardian needs no list of mains: the instance cgroup's {@code cgroup.kill}
+     * takes every session, and a main still in its gate carries the instance marker. Not telling
+     * it spares a shell wake-up per session start and end.
+     */
+    private boolean tracksMains() {
+        return instanceCgroup.isEmpty();
+    }
+
     @Override
     public synchronized void track(ProcessId main) {
-        if (mains.add(main)) {
+        if (tracksMains() && mains.add(main)) {
             send("main " + main.pid() + " " + main.startTime());
         }
     }
 
     @Override
     public synchronized void untrack(ProcessId main) {
-        if (mains.remove(main)) {
+        if (tracksMains() && mains.remove(main)) {
             send("gone " + main.pid() + " " + main.startTime());
         }
     }
