@@ -37,7 +37,13 @@ final class Launcher {
     record Result(int exitCode, String stdout, String stderr) {}
 
     static Result run(Duration timeout, String... args) throws IOException, InterruptedException {
-        Process p = builder(List.of(args)).start();
+        return run(timeout, Map.of(), args);
+    }
+
+    static Result run(Duration timeout, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        ProcessBuilder pb = builder(List.of(args));
+        pb.environment().putAll(env);
+        Process p = pb.start();
         p.getOutputStream().close();
         var out = p.getInputStream();
         var err = p.getErrorStream();

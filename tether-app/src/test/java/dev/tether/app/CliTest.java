@@ -1,0 +1,122 @@
+package dev.tether.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Each command through picocli's execute(), with captured output: exit codes, human and JSON output. Starts no processes. */
+class CliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path home;
+
+    record Run(int code, String out, String err) {}
+
+    private Run run(String... args) {
+        CommandLine cl = TetherCommand.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void portOfAFreePort() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Run r = run("port", String.valueOf(port));
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).isEqualTo("port " + port + " is free\n");
+        JsonNode j = JSON.readTree(run("port", String.valueOf(port), "--json").out());
+        assertThat(j.get("port").asInt()).isEqualTo(port);
+        assertThat(j.get("free").asBoolean()).isTrue();
+        assertThat(j.get("holders")).isEmpty();
+    }
+
+    @Test
+    void portHeldByThisJvm() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            Run r = run("port", String.valueOf(s.getLocalPort()));
+            assertThat(r.code()).isZero();
+            assertThat(r.out()).startsWith("PID").contains(String.valueOf(ProcessHandle.current().pid())).contains("java");
+            JsonNode j = JSON.readTree(run("port", String.valueOf(s.getLocalPort()), "--json").out());
+            assertThat(j.get("free").asBoolean()).isFalse();
+            assertThat(j.get("holders").get(0).get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+        }
+    }
+
+    @Test
+    void badPortIsAUsageError() {
+        Run r = run("port", "70000");
+        assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("PORT must be 1..65535, got 70000");
+        assertThat(run("port", "eighty").code()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void mistypedCommandSuggestsTheClosest() {
+        Run r = run("cleanpu");
+        assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("Did you mean").contains("cleanup");
+    }
+
+    @Test
+    void psOnAnEmptyHome() throws Exception {
+        Run r = run("--home", home.toString(), "ps");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("no live sessions");
+        assertThat(JSON.readTree(run("--home", home.toString(), "ps", "--all", "--json").out())).isEmpty();
+    }
+
+    @Test
+    void cleanupWithNothingToDo() throws Exception {
+        Run r = run("--home", home.toString(), "cleanup", "--dry-run");
+        assertThat(r.code()).isEqualTo(ExitCodes.NOTHING_TO_DO);
+        assertThat(r.out()).contains("nothing to clean up");
+        JsonNode j = JSON.readTree(run("--home", home.toString(), "cleanup", "--json").out());
+        assertThat(j.get("found")).isEmpty();
+        assertThat(j.get("acted").asBoolean()).isFalse();
+    }
+
+    @Test
+    void doctorReportsEveryCheck() throws Exception {
+        Run r = run("--home", home.toString(), "doctor");
+        assertThat(r.out()).contains("native access").contains("cgroup v2").contains("pidfd").contains("subreaper")
+                .contains("glibc").contains("registry").contains("daemon").contains("guardian").contains("containment");
+        JsonNode j = JSON.readTree(run("--home", home.toString(), "doctor", "--json").out());
+        assertThat(j.get("containment").asText()).isIn("CGROUP", "PROCESS_GROUP_AND_MARKER", "PORTABLE");
+        assertThat(j.get("checks")).allSatisfy(c -> assertThat(c.get("status").asText()).isIn("ok", "warn", "fail"));
+    }
+
+    @Test
+    void completionScripts() {
+        Run bash = run("completion", "bash");
+        assertThat(bash.code()).isZero();
+        assertThat(bash.out()).contains("complete -F").contains("cleanup").contains("doctor");
+        assertThat(run("completion", "zsh").out()).startsWith("autoload -U +X compinit");
+        assertThat(run("completion", "fish").code()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void everyCommandHasHelpWithExamples() {
+        for (String cmd : new String[] {"run", "ps", "port", "cleanup", "doctor", "completion"}) {
+            Run r = run(cmd, "--help");
+            assertThat(r.code()).as(cmd).isZero();
+            assertThat(r.out()).as(cmd).contains("Examples:");
+        }
+        assertThat(run("--help").out()).contains("Exit codes:").contains("3    nothing to do");
+    }
+}
