@@ -162,7 +162,7 @@ public final class Reconciler {
             s.intent().directory().ifPresent(d -> owned.add(d.toAbsolutePath().normalize()));
         }
         for (Path d : listed) {
-            if (!owned.contains(d.toAbsolutePath().normalize())) {
+            if (!owned.contains(d.toAbsolutePath().normalize()) && java.nio.file.Files.exists(d, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 directories.remove(d);
                 c.dirs++;
             }
