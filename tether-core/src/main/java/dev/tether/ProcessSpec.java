@@ -23,6 +23,11 @@ public final class ProcessSpec {
     public static final String SESSION_MARKER = "TETHER_SESSION";
     /** Environment variable naming the supervisor instance that started the session. */
     public static final String INSTANCE_MARKER = "TETHER_INSTANCE";
+    /**
+     * Environment variable naming the supervisor process ({@code pid:starttime}), so anyone can
+     * tell from a marked process alone whether the supervisor that owns it still lives.
+     */
+    public static final String SUPERVISOR_MARKER = "TETHER_SUPERVISOR";
     /** Environment variable holding the session's own directory, when it asked for one. */
     public static final String SESSION_DIR_VARIABLE = "TETHER_SESSION_DIR";
     /** Default environment variable for an allocated port. */
@@ -387,7 +392,7 @@ public final class ProcessSpec {
             if (k == null || k.isEmpty() || k.indexOf('=') >= 0 || k.indexOf('\0') >= 0) {
                 throw new InvalidSpecException("env", "variable names must be non-empty without '=' or NUL, got '" + k + "'");
             }
-            if (k.equals(SESSION_MARKER) || k.equals(INSTANCE_MARKER) || k.equals(SESSION_DIR_VARIABLE)) {
+            if (k.equals(SESSION_MARKER) || k.equals(INSTANCE_MARKER) || k.equals(SUPERVISOR_MARKER) || k.equals(SESSION_DIR_VARIABLE)) {
                 throw new InvalidSpecException("env." + k, "is set by Tether to mark the session's processes and cannot be overridden");
             }
         }

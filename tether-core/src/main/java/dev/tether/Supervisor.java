@@ -44,6 +44,7 @@ public final class Supervisor implements AutoCloseable {
     private static final Duration RESOURCE_TIMEOUT = Duration.ofSeconds(10);
 
     private final String instanceId = Ids.next();
+    private final ProcessId self = ProcessId.current();
     private final Platform platform;
     private final Map<String, Session> sessions = new LinkedHashMap<>(); // guarded by itself
     private final CleanupStack owned = new CleanupStack();
@@ -141,6 +142,7 @@ public final class Supervisor implements AutoCloseable {
             Map<String, String> env = spec.resolveEnvironment(System.getenv());
             env.put(ProcessSpec.SESSION_MARKER, id);
             env.put(ProcessSpec.INSTANCE_MARKER, instanceId);
+            env.put(ProcessSpec.SUPERVISOR_MARKER, self.pid() + ":" + self.startTime());
             Path dir = SpawnPreflight.directory(spec);
             Path executable = SpawnPreflight.executable(spec, dir, env);
             SpawnPreflight.redirects(spec);
@@ -229,7 +231,7 @@ public final class Supervisor implements AutoCloseable {
             stops.add(s.stopAsync(s.spec().stopPolicy().grace()));
         }
         stops.forEach(java.util.concurrent.CompletableFuture::join);
-        List<ProcessInfo> marked = orphans.find(id -> false);
+        List<ProcessInfo> marked = orphans.allOfThisUser();
         orphans.stop(marked, settings.grace());
         reconcile();
         return new OrphanReport(marked, true, 0);

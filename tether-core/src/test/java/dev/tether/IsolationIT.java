@@ -72,6 +72,24 @@ class IsolationIT {
     }
 
     @Test
+    void aLiveSupervisorWithoutGuardianOnAnotherHomeIsNotAnOrphan() {
+        // No guardian and no shared registry: only the supervisor identity its processes carry
+        // tells another home that it lives.
+        try (Supervisor a = Supervisor.builder().home(tmp.resolve("a")).guardian(false).shutdownHook(false).open();
+             Supervisor b = Supervisor.builder().home(tmp.resolve("b")).shutdownHook(false).open()) {
+            Session sa = a.start(sleeper());
+            OrphanReport dry = b.cleanupOrphans(true);
+            assertThat(dry.processes()).extracting(p -> p.session().orElse("")).doesNotContain(sa.id());
+            b.cleanupOrphans(false);
+            assertThat(sa.processId().isAlive()).as("a lives, so its session is nobody's orphan").isTrue();
+            // Emergency recovery is the one thing that stops every marked process of the user.
+            OrphanReport emergency = b.emergencyStop();
+            assertThat(emergency.processes()).extracting(p -> p.session().orElse("")).contains(sa.id());
+            assertThat(sa.processId().isAlive()).isFalse();
+        }
+    }
+
+    @Test
     void aDeadInstanceOnAnotherHomeIsNotReconciledHere() throws Exception {
         // An instance killed with its guardian leaves processes; a supervisor on another home
         // must leave them to that home's reconciliation (or an explicit orphan cleanup).

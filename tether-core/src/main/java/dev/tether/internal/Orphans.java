@@ -19,8 +19,8 @@ import java.util.function.Predicate;
 
 /**
  * Finds and stops Tether-marked processes that belong to no live session: their supervisor
- * instance is dead (by identity, from the registry; or, for an instance this registry does not
- * know, no guardian of it lives), or their session has ended. Only processes of this user are
+ * instance is dead (by identity: from the registry, or from the supervisor identity every marked
+ * process carries), or their session has ended. Only processes of this user are
  * considered; a live session of any live supervisor is never touched.
  */
 public final class Orphans {
@@ -45,12 +45,19 @@ public final class Orphans {
             if (ownLive.test(session)) {
                 continue;
             }
-            if (instanceAlive(p.instance(), guarded) && sessionLive(session)) {
+            if (instanceAlive(p, guarded) && sessionLive(session)) {
                 continue;
             }
             out.add(p);
         }
         return out;
+    }
+
+    /** Every marked process of this user, whoever owns it (for emergency recovery). */
+    public List<ProcessInfo> allOfThisUser() {
+        int uid = currentUid();
+        return platform.markedProcesses().stream()
+                .filter(p -> (uid < 0 || p.uid() == uid) && p.session().isPresent()).toList();
     }
 
     /** Stops the given marked processes, session by session, with the one stop algorithm (marker scope). */
@@ -68,13 +75,22 @@ public final class Orphans {
         return stopped;
     }
 
-    private boolean instanceAlive(Optional<String> instance, Set<String> guarded) {
+    /**
+     * Whether the supervisor that owns a marked process lives: by its row in this home's registry,
+     * else by the supervisor identity the process carries in its environment, else by a live
+     * guardian of its instance.
+     */
+    private boolean instanceAlive(ProcessInfo p, Set<String> guarded) {
+        Optional<String> instance = p.instance();
         if (instance.isEmpty()) {
             return false;
         }
         Optional<InstanceRecord> rec = registry.flatMap(r -> r.instance(instance.get()));
         if (rec.isPresent()) {
             return rec.get().endedAt().isEmpty() && rec.get().process().isAlive();
+        }
+        if (p.supervisor().isPresent()) {
+            return p.supervisorAlive();
         }
         return guarded.contains(instance.get());
     }

@@ -34,10 +34,11 @@ public final class StopAlgorithm {
 
     /** A grace deadline that can only move earlier. */
     public static final class Deadline {
+        private final long startedNanos = System.nanoTime();
         private final AtomicLong nanos;
 
         public Deadline(Duration grace) {
-            this.nanos = new AtomicLong(System.nanoTime() + Math.max(0, grace.toNanos()));
+            this.nanos = new AtomicLong(startedNanos + Math.max(0, grace.toNanos()));
         }
 
         /** Brings the deadline forward to at most {@code grace} from now. */
@@ -56,7 +57,7 @@ public final class StopAlgorithm {
     }
 
     public static Outcome run(SessionScope scope, Signal signal, Deadline deadline) {
-        long t0 = System.nanoTime();
+        long t0 = deadline.startedNanos; // the grace runs from when the stop was asked for
         List<ProcessId> first = scope.members();
         if (first.isEmpty()) {
             // Nothing lives, so nothing can fork a new member: done after a single look.

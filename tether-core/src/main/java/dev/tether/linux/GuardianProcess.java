@@ -63,7 +63,7 @@ final class GuardianProcess implements Guardian {
                 .name("tether-guardian").stdin(Stdio.pipe()).stdout(Stdio.discard()).stderr(Stdio.discard()).build();
         Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", GUARDIAN_MARKER, instanceId);
         SpawnedProcess p = spawner.spawn(new SpawnRequest(spec, Path.of(SHELL), env, Path.of("/"),
-                new MarkerScope(new ScopeKey(instanceId, "guardian"), reaper)));
+                new MarkerScope(new ScopeKey(instanceId, "guardian"), reaper, false)));
         current = p;
         pipe = p.stdin().orElseThrow();
         p.onExit().whenComplete((exit, error) -> exited(p));

@@ -93,12 +93,12 @@ public final class LinuxPlatform implements Platform {
         if (cgroupBase.isPresent()) {
             return CgroupScope.create(sessionCgroup(key), m.reaper);
         }
-        return new MarkerScope(key, m.reaper);
+        return new MarkerScope(key, m.reaper, m.reaper.isSubreaper());
     }
 
     @Override
     public SessionScope attachScope(ScopeKey key, Optional<String> cgroup, Optional<ProcessId> main) {
-        MarkerScope marker = new MarkerScope(key, m.reaper);
+        MarkerScope marker = new MarkerScope(key, m.reaper, false); // a dead supervisor's: anywhere
         if (cgroup.isPresent() && Files.isDirectory(Path.of(cgroup.get()))) {
             AttachedScope both = new AttachedScope(new CgroupScope(Path.of(cgroup.get()), m.reaper), marker);
             main.ifPresent(both::bind);

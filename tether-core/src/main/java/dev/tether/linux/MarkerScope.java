@@ -27,11 +27,18 @@ final class MarkerScope implements SessionScope {
     private final OrphanReaper reaper;
     private final long self = ProcessHandle.current().pid();
     private volatile ProcessId main;
+    /**
+     * Look only below this JVM: true for sessions this JVM spawned while it is a subreaper, since
+     * then no descendant can leave its subtree (orphans re-parent to it). A look falls back to the
+     * whole of /proc whenever the walk saw the tree change under it.
+     */
+    private final boolean descendantsOnly;
 
-    MarkerScope(ScopeKey key, OrphanReaper reaper) {
+    MarkerScope(ScopeKey key, OrphanReaper reaper, boolean descendantsOnly) {
         this.key = key;
         this.marker = key.markerEntry().getBytes(StandardCharsets.UTF_8);
         this.reaper = reaper;
+        this.descendantsOnly = descendantsOnly;
     }
 
     @Override
@@ -54,24 +61,33 @@ final class MarkerScope implements SessionScope {
     public List<ProcessId> members() {
         long leader = leaderPid();
         ProcessId m = main;
+        if (descendantsOnly) {
+            Optional<List<ProcFs.Stat>> subtree = ProcFs.ownDescendantsStable();
+            if (subtree.isPresent()) {
+                List<ProcessId> out = new ArrayList<>();
+                for (ProcFs.Stat st : subtree.get()) {
+                    addIfMember(st, leader, m, out);
+                }
+                return out;
+            }
+        }
         List<ProcessId> out = new ArrayList<>();
         for (long pid : ProcFs.pids()) {
             if (pid == self) {
                 continue;
             }
-            ProcFs.Stat st = ProcFs.stat(pid).orElse(null);
-            if (st == null || st.isZombie()) {
-                continue;
-            }
-            boolean inGroup = leader > 0 && (st.session() == leader || st.processGroup() == leader)
-                    && st.startTime() >= m.startTime();
-            if (inGroup || ProcFs.environContains(pid, marker)) {
-                ProcessId id = new ProcessId(Identities.bootId(), pid, st.startTime());
-                reaper.claim(pid, st.startTime());
-                out.add(id);
-            }
+            ProcFs.stat(pid).filter(st -> !st.isZombie()).ifPresent(st -> addIfMember(st, leader, m, out));
         }
         return out;
+    }
+
+    private void addIfMember(ProcFs.Stat st, long leader, ProcessId m, List<ProcessId> out) {
+        boolean inGroup = leader > 0 && (st.session() == leader || st.processGroup() == leader)
+                && st.startTime() >= m.startTime();
+        if (inGroup || ProcFs.environContains(st.pid(), marker)) {
+            reaper.claim(st.pid(), st.startTime());
+            out.add(new ProcessId(Identities.bootId(), st.pid(), st.startTime()));
+        }
     }
 
     @Override

@@ -112,7 +112,8 @@ public final class ProcFs {
         return stat(pid).filter(s -> !s.isZombie()).map(st -> new ProcessInfo(
                 new ProcessId(Identities.bootId(), pid, st.startTime()), st.parentPid(),
                 commandLine(pid).orElse("[" + st.name() + "]"), uid(pid).orElse(-1),
-                environValue(pid, ProcessSpec.SESSION_MARKER), environValue(pid, ProcessSpec.INSTANCE_MARKER)));
+                environValue(pid, ProcessSpec.SESSION_MARKER), environValue(pid, ProcessSpec.INSTANCE_MARKER),
+                environValue(pid, ProcessSpec.SUPERVISOR_MARKER)));
     }
 
     private static final long PAGE_SIZE = 4096;
@@ -249,23 +250,59 @@ public final class ProcFs {
 
     /** Children of every thread of this process (the kernel lists them per task). */
     public static List<Long> ownChildren() {
+        return children("self").orElse(List.of());
+    }
+
+    /** Children of every thread of a process; empty when it is gone (or its task list unreadable). */
+    static Optional<List<Long>> children(String pid) {
         List<Long> out = new ArrayList<>();
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(PROC.resolve("self/task"))) {
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(PROC.resolve(pid).resolve("task"))) {
             for (Path task : tasks) {
                 byte[] data = read(task.resolve("children"));
                 if (data == null) {
                     continue;
                 }
-                for (String s : new String(data, StandardCharsets.ISO_8859_1).trim().split(" ")) {
-                    if (!s.isEmpty()) {
-                        out.add(Long.parseLong(s));
+                int v = -1;
+                for (byte b : data) {
+                    if (b >= '0' && b <= '9') {
+                        v = (v < 0 ? 0 : v * 10) + (b - '0');
+                    } else if (v >= 0) {
+                        out.add((long) v);
+                        v = -1;
                     }
+                }
+                if (v >= 0) {
+                    out.add((long) v);
                 }
             }
         } catch (IOException e) {
-            return out;
+            return Optional.empty();
         }
-        return out;
+        return Optional.of(out);
+    }
+
+    /**
+     * Every live descendant of this process, walking the children lists down from it; empty when
+     * the walk saw a listed process exit or turn zombie meanwhile (its children may have been
+     * re-parented behind the walk's back), so the caller must look another way.
+     */
+    public static Optional<List<Stat>> ownDescendantsStable() {
+        List<Stat> out = new ArrayList<>();
+        java.util.ArrayDeque<Long> todo = new java.util.ArrayDeque<>(ownChildren());
+        while (!todo.isEmpty()) {
+            long pid = todo.poll();
+            Optional<Stat> st = stat(pid);
+            if (st.isEmpty() || st.get().isZombie()) {
+                return Optional.empty();
+            }
+            Optional<List<Long>> kids = children(Long.toString(pid));
+            if (kids.isEmpty()) {
+                return Optional.empty();
+            }
+            out.add(st.get());
+            todo.addAll(kids.get());
+        }
+        return Optional.of(out);
     }
 
     /** This boot's id, {@code /proc/sys/kernel/random/boot_id}. */

@@ -100,7 +100,8 @@ public final class PortablePlatform implements Platform {
                 h.parent().map(ProcessHandle::pid).orElse(0L),
                 h.info().commandLine().orElse(h.info().command().orElse("?")), -1,
                 ProcFs.available() ? ProcFs.environValue(pid, ProcessSpec.SESSION_MARKER) : Optional.empty(),
-                ProcFs.available() ? ProcFs.environValue(pid, ProcessSpec.INSTANCE_MARKER) : Optional.empty())));
+                ProcFs.available() ? ProcFs.environValue(pid, ProcessSpec.INSTANCE_MARKER) : Optional.empty(),
+                ProcFs.available() ? ProcFs.environValue(pid, ProcessSpec.SUPERVISOR_MARKER) : Optional.empty())));
     }
 
     @Override
