@@ -54,10 +54,6 @@ public final class Services {
         return r;
     }
 
-    boolean has(String name) {
-        return byName.containsKey(name);
-    }
-
     @Override
     public String toString() {
         return "Services" + byName.keySet();

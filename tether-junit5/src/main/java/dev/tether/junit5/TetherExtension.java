@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
@@ -186,7 +187,13 @@ public final class TetherExtension implements BeforeAllCallback, AfterAllCallbac
     }
 
     private ClassServices classServices(ExtensionContext context) {
-        return Objects.requireNonNull(store(context).get(CLASS_KEY, ClassServices.class), "services of the test class");
+        ClassServices services = store(context).get(CLASS_KEY, ClassServices.class);
+        if (services == null) {
+            throw new ExtensionConfigurationException("the TetherExtension of " + context.getRequiredTestClass().getName()
+                    + " was not set up before the tests: register it in a static field (@RegisterExtension static"
+                    + " TetherExtension ...), so that it runs before all tests");
+        }
+        return services;
     }
 
     private ServiceGroup group(ExtensionContext context) {

@@ -15,6 +15,7 @@ import dev.tether.junit5.fixtures.DeclarativeFixture;
 import dev.tether.junit5.fixtures.FailingStartFixture;
 import dev.tether.junit5.fixtures.FailingTestFixture;
 import dev.tether.junit5.fixtures.FixtureOnly;
+import dev.tether.junit5.fixtures.InstanceFieldFixture;
 import dev.tether.junit5.fixtures.LeftoverFixture;
 import dev.tether.junit5.fixtures.PerTestFixture;
 import dev.tether.junit5.fixtures.SpawnFailureFixture;
@@ -147,6 +148,15 @@ class ServiceOutcomesIT {
         assertThat(CrashingServiceFixture.SEEN.values).doesNotContainKey("second ran");
         r.containerEvents().assertStatistics(s -> s.failed(0));
         Leftovers.assertSessionsGone(CrashingServiceFixture.SEEN.sessions);
+    }
+
+    @Test
+    void anExtensionInAnInstanceFieldIsAMistakeThatSaysHowToFixIt() {
+        tags.add(InstanceFieldFixture.TAG);
+        EngineExecutionResults r = run(InstanceFieldFixture.class);
+
+        r.testEvents().assertThatEvents().haveExactly(1, event(test("needsServices"),
+                finishedWithFailure(message(m -> m.contains("register it in a static field")))));
     }
 
     @Test
