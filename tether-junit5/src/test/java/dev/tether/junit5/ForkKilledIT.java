@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A forked test JVM (JUnit's launcher in a child JVM, as Surefire and Failsafe fork it) runs a test
- * class whose services are up, and is stopped mid-test: SIGTERM and SIGINT (the build is stopped,
+ * class whose services are up (one of them ignores SIGTERM, so a graceful stop takes the whole
+ * grace period), and is stopped mid-test: SIGTERM and SIGINT (the build is stopped,
  * Ctrl+C) and SIGKILL (a CI timeout). Nothing of the services survives and the port is free, within
  * the grace period + 1 s, and within 1 s of the SIGKILL (the guardian).
  */
@@ -36,20 +37,24 @@ class ForkKilledIT {
     @ValueSource(strings = {"TERM", "INT", "KILL"})
     void servicesDieWithTheTestJvm(String signal) throws Exception {
         String tag = Chaos.newTag("fork-" + signal);
-        tags.addAll(List.of(tag + "-tree", tag + "-escapee", tag + "-holder"));
+        tags.addAll(List.of(tag + "-tree", tag + "-escapee", tag + "-holder", tag + "-ignorer"));
         try (ChildJvm child = ChildJvm.start(FixtureMain.class, Map.of(), List.of(BlockingFixture.class.getName(), tag))) {
             String[] ready = child.awaitLine("ready ", SETTLE).split(" ");
             int port = Integer.parseInt(ready[1]);
             String holderSession = ready[2];
             await().atMost(SETTLE).until(() -> Chaos.survivors(tag + "-tree") == 121
-                    && Chaos.survivors(tag + "-escapee") == 2 && !Chaos.portFree(port));
+                    && Chaos.survivors(tag + "-escapee") == 2 && Chaos.survivors(tag + "-ignorer") == 2 && !Chaos.portFree(port));
 
             long t0 = System.nanoTime();
             child.signal(signal);
             Duration limit = signal.equals("KILL") ? Duration.ofSeconds(1) : ChaosServices.GRACE.plusSeconds(1);
             await().atMost(limit.plusSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> allGone(tag, port));
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            System.out.println("SIG" + signal + ": nothing left after " + took.toMillis() + " ms");
             assertThat(took).as("time until nothing was left after SIG%s", signal).isLessThan(limit);
+            if (!signal.equals("KILL")) {
+                assertThat(took).as("the SIGTERM-ignoring service got its grace period").isGreaterThanOrEqualTo(ChaosServices.GRACE);
+            }
             assertThat(Leaks.withEnv("TETHER_SESSION", holderSession)).isEmpty();
             child.waitFor(Duration.ofSeconds(15));
         }
@@ -57,6 +62,6 @@ class ForkKilledIT {
 
     private static boolean allGone(String tag, int port) {
         return Chaos.survivors(tag + "-tree") == 0 && Chaos.survivors(tag + "-escapee") == 0
-                && Chaos.survivors(tag + "-holder") == 0 && Chaos.portFree(port);
+                && Chaos.survivors(tag + "-holder") == 0 && Chaos.survivors(tag + "-ignorer") == 0 && Chaos.portFree(port);
     }
 }

@@ -19,6 +19,7 @@ import dev.tether.junit5.fixtures.InstanceFieldFixture;
 import dev.tether.junit5.fixtures.LeftoverFixture;
 import dev.tether.junit5.fixtures.PerTestFixture;
 import dev.tether.junit5.fixtures.SpawnFailureFixture;
+import dev.tether.junit5.fixtures.StopOrderFixture;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +84,19 @@ class ServiceOutcomesIT {
         Leftovers.assertSessionsGone(FailingTestFixture.SEEN.sessions);
         int port = FailingTestFixture.SEEN.port("holder");
         assertThat(Ports.isFree(port)).as("port %d strictly free", port).isTrue();
+    }
+
+    @Test
+    void servicesStopNewestFirstEachWithItsGrace() throws Exception {
+        tags.add(StopOrderFixture.TAG);
+        EngineExecutionResults r = run(StopOrderFixture.class);
+
+        r.testEvents().assertStatistics(s -> s.succeeded(1));
+        r.containerEvents().assertStatistics(s -> s.failed(0));
+        assertThat(StopOrderFixture.GRACEFUL_MARKER).as("the slow service finished its graceful shutdown").exists();
+        assertThat(Files.readAllLines(StopOrderFixture.ORDER)).containsExactly("second", "first");
+        assertThat(Files.getLastModifiedTime(StopOrderFixture.GRACEFUL_MARKER).toInstant())
+                .as("the newest service was stopped first").isBefore(Files.getLastModifiedTime(StopOrderFixture.ORDER).toInstant());
     }
 
     @Test
