@@ -139,6 +139,10 @@ final class ServiceGroup implements AutoCloseable {
             });
         }
         if (survivors.isEmpty() && held.isEmpty() && stopFailures.isEmpty()) {
+            if (!started.isEmpty()) {
+                log.info("{}: services {} stopped; no process of theirs is left and their ports are free", owner,
+                        started.reversed().stream().map(RunningService::name).toList());
+            }
             return;
         }
         String aftermath = "";
