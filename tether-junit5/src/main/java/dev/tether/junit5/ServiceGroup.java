@@ -9,7 +9,6 @@ import dev.tether.Stdio;
 import dev.tether.StopReason;
 import dev.tether.StopReport;
 import dev.tether.Supervisor;
-import dev.tether.TetherException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -145,18 +144,7 @@ final class ServiceGroup implements AutoCloseable {
             }
             return;
         }
-        String aftermath = "";
-        if (!survivors.isEmpty()) {
-            try {
-                supervisor.cleanupOrphans(false);
-                int still = LeftoverCheck.survivors(sessions).size();
-                aftermath = still == 0 ? "Tether then stopped the survivors as orphans."
-                        : still + " survivor(s) still run after stopping orphans; look them up by pid.";
-            } catch (TetherException e) {
-                aftermath = "Stopping them as orphans failed: " + e.getMessage();
-            }
-        }
-        throw new ServicesLeftBehindException(owner, survivors, held, stopFailures, aftermath);
+        throw new ServicesLeftBehindException(owner, survivors, held, stopFailures);
     }
 
     /** The service's spec as started: named after it, quiet stdin, output to its log, earlier ports exported. */

@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
 /**
  * After their stop, a test's services left something behind: a process still carrying one of their
  * session markers, a port that cannot be bound again, or a stop that failed. The message names each
- * (pid and command, port and holder), so the run fails with what to look at.
+ * (pid and command, port and holder), so the run fails with what to look at. Survivors are
+ * reported, not hunted down: a sweep of marked processes could hit another build's services.
  */
 public class ServicesLeftBehindException extends TetherException {
     private final List<Survivor> survivors;
@@ -26,8 +27,8 @@ public class ServicesLeftBehindException extends TetherException {
     }
 
     public ServicesLeftBehindException(String owner, List<Survivor> survivors, List<HeldPort> heldPorts,
-                                       List<String> stopFailures, String aftermath) {
-        super(message(owner, survivors, heldPorts, stopFailures, aftermath));
+                                       List<String> stopFailures) {
+        super(message(owner, survivors, heldPorts, stopFailures));
         this.survivors = List.copyOf(survivors);
         this.heldPorts = List.copyOf(heldPorts);
     }
@@ -43,7 +44,7 @@ public class ServicesLeftBehindException extends TetherException {
     }
 
     private static String message(String owner, List<Survivor> survivors, List<HeldPort> heldPorts,
-                                  List<String> stopFailures, String aftermath) {
+                                  List<String> stopFailures) {
         List<String> lines = new ArrayList<>();
         for (String f : stopFailures) {
             lines.add("stop failed: " + f);
@@ -59,7 +60,8 @@ public class ServicesLeftBehindException extends TetherException {
                     .collect(Collectors.joining(", "))));
         }
         return "the services of " + owner + " left something behind after their stop:\n  " + String.join("\n  ", lines)
-                + (aftermath.isEmpty() ? "" : "\n" + aftermath);
+                + (survivors.isEmpty() ? "" : "\nThey are out of the stop's reach (started outside the service's tree, or"
+                + " missed by the containment level); stop them by pid.");
     }
 
     /** A command line for a message: at most 200 characters. */

@@ -20,7 +20,7 @@ class ServicesLeftBehindExceptionTest {
                         new ServicesLeftBehindException.Survivor("backend", "s1", 4243, "x".repeat(500))),
                 List.of(new ServicesLeftBehindException.HeldPort("backend", 8000,
                         List.of(new PortOwner(8000, "127.0.0.1", holder, "dev", Optional.empty())))),
-                List.of("frontend: 1 process(es) survived SIGKILL"), "Tether then stopped the survivors as orphans.");
+                List.of("frontend: 1 process(es) survived SIGKILL"));
 
         assertThat(e.getMessage()).isEqualTo("""
                 the services of test class shop.CheckoutIT left something behind after their stop:
@@ -28,7 +28,7 @@ class ServicesLeftBehindExceptionTest {
                   survivor of service 'backend' (session s1): pid 4242 python3 -m http.server 8000
                   survivor of service 'backend' (session s1): pid 4243 %s...
                   port 8000 of service 'backend' cannot be bound again: held by pid 4242 python3 -m http.server 8000 on 127.0.0.1
-                Tether then stopped the survivors as orphans.""".formatted("x".repeat(197)));
+                They are out of the stop's reach (started outside the service's tree, or missed by the containment level); stop them by pid.""".formatted("x".repeat(197)));
         assertThat(e.survivors()).hasSize(2);
         assertThat(e.heldPorts()).singleElement().extracting(ServicesLeftBehindException.HeldPort::port).isEqualTo(8000);
     }
