@@ -14,7 +14,7 @@ class ServicesLeftBehindExceptionTest {
     @Test
     void theMessageNamesEverySurvivorAndHolder() {
         ProcessInfo holder = new ProcessInfo(new ProcessId("boot", 4242, 99), 1, "python3 -m http.server 8000", 1000,
-                Optional.of("s1"), Optional.empty());
+                Optional.of("s1"), Optional.empty(), Optional.empty());
         var e = new ServicesLeftBehindException("test class shop.CheckoutIT",
                 List.of(new ServicesLeftBehindException.Survivor("backend", "s1", 4242, "python3 -m http.server 8000"),
                         new ServicesLeftBehindException.Survivor("backend", "s1", 4243, "x".repeat(500))),
