@@ -73,11 +73,7 @@ public final class CrashDriver {
                 in.readLine();
                 throw new IllegalStateException("uncaught: the application failed");
             }
-            default -> {
-                while (true) {
-                    Thread.sleep(Duration.ofHours(1));
-                }
-            }
+            default -> new java.util.concurrent.CountDownLatch(1).await(); // until signalled or killed
         }
     }
 
