@@ -59,10 +59,10 @@ public final class HomeInspector implements AutoCloseable {
     /** What a recorded live session's processes use now (found by its cgroup, or marker and process group). */
     public ResourceUsage usage(SessionRecord s) {
         if (!s.isLive()) {
-            return new ResourceUsage(0, java.time.Duration.ZERO, 0);
+            return ResourceUsage.NONE;
         }
         var scope = platform().attachScope(new dev.tether.spi.ScopeKey(s.intent().instanceId(), s.id()), s.intent().cgroup(), s.main());
-        return ResourceUsage.of(scope.members());
+        return ResourceUsage.of(scope.members(), s.intent().cgroup());
     }
 
     private static dev.tether.spi.Platform platform() {

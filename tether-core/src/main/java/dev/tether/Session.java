@@ -143,9 +143,9 @@ public final class Session {
         return this;
     }
 
-    /** What the session's processes use now: CPU time so far and resident memory, summed over its members. */
+    /** What the session's processes use now: CPU time so far (from its cgroup when it has one) and resident memory. */
     public ResourceUsage usage() {
-        return ResourceUsage.of(scope.members());
+        return ResourceUsage.of(scope.members(), scope.cgroup());
     }
 
     /** Stops the session with its policy's grace period; returns once nothing of it lives. */
@@ -170,6 +170,16 @@ public final class Session {
     /** {@link #stop(Duration)} without waiting. */
     public CompletableFuture<StopReport> stopAsync(Duration grace) {
         return beginStop(grace, StopReason.REQUESTED);
+    }
+
+    /**
+     * {@link #stopAsync(Duration)} for a stated reason, which decides the terminal state:
+     * {@link StopReason#IDLE} ends it {@link SessionState#CULLED}, {@link StopReason#NOT_READY}
+     * {@link SessionState#FAILED}, any other request {@link SessionState#STOPPED}. If a stop is
+     * already running, the first reason stands.
+     */
+    public CompletableFuture<StopReport> stopAsync(Duration grace, StopReason reason) {
+        return beginStop(grace, reason);
     }
 
     /** The caller's end of the stdin pipe. */
@@ -229,7 +239,7 @@ public final class Session {
             return;
         }
         scope.release();
-        state.set(run.reason() == StopReason.MAIN_EXITED ? SessionState.EXITED : SessionState.STOPPED);
+        state.set(endState(run.reason()));
         log.debug("session {} ({}) {}: {}", id, spec.name(), state.get(), report);
         try {
             onEnded.accept(this, report); // bookkeeping first: whoever waits on the stop sees it recorded
@@ -238,6 +248,16 @@ public final class Session {
         }
         stopped.complete(report);
         run.result().complete(report);
+    }
+
+    private static SessionState endState(StopReason reason) {
+        return switch (reason) {
+            case MAIN_EXITED -> SessionState.EXITED;
+            case IDLE -> SessionState.CULLED;
+            case NOT_READY -> SessionState.FAILED;
+            case SUPERVISOR_DIED -> SessionState.LOST;
+            case REQUESTED, SUPERVISOR_CLOSED -> SessionState.STOPPED;
+        };
     }
 
     private Exit awaitExit() {

@@ -45,7 +45,7 @@ public final class Readiness {
             lastFailure = failure;
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw notReady(session, "no readiness within " + probe.timeout() + " (" + lastFailure + ")");
+                throw notReady(session, "no readiness within " + dev.tether.Durations.format(probe.timeout()) + " (" + lastFailure + ")");
             }
             LockSupport.parkNanos(Math.min(left, CHECK_EVERY.toNanos()));
         }
