@@ -13,6 +13,8 @@ public final class ExitCodes {
     public static final int NOTHING_TO_DO = 3;
     public static final int REFUSED = 4;
     public static final int DAEMON_NOT_RUNNING = 5;
+    /** {@code tether serve}: a live daemon already owns the home. */
+    public static final int ALREADY_RUNNING = 6;
     /** {@code tether run}: Tether itself failed before the command could run (as {@code docker run}). */
     public static final int RUN_INTERNAL_ERROR = 125;
     /** {@code tether run}: the command exists but cannot be executed (shell convention). */
@@ -29,6 +31,7 @@ public final class ExitCodes {
               3    nothing to do
               4    refused (e.g. would touch a process that is not Tether's)
               5    daemon not running
+              6    a daemon already runs for this home (tether serve)
               run: the command's own status; 128+N if it was killed by signal N;
                    125 Tether failed, 126 command not executable, 127 command not found""";
 }

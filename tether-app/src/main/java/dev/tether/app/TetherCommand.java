@@ -21,7 +21,7 @@ import picocli.CommandLine.ScopeType;
             "Every process a Tether session starts, and every process those start, is stopped",
             "gracefully (a signal, a grace period) then forcibly when the session ends."
         },
-        subcommands = {RunCommand.class, PsCommand.class, PortCommand.class, CleanupCommand.class,
+        subcommands = {RunCommand.class, ServeCommand.class, PsCommand.class, PortCommand.class, CleanupCommand.class,
             DoctorCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  tether run -- python3 -m http.server 8000",
                 "  tether run --grace 5s --name dev -- npm run dev",
@@ -45,7 +45,12 @@ public final class TetherCommand implements Runnable {
 
     /** Settings from flags > environment > config file > defaults. */
     TetherSettings settings() {
-        Map<String, String> overrides = new HashMap<>();
+        return settings(Map.of());
+    }
+
+    /** Settings with a subcommand's own flags (keys as in {@link TetherSettings#KEYS}) on top. */
+    TetherSettings settings(Map<String, String> flags) {
+        Map<String, String> overrides = new HashMap<>(flags);
         if (home != null) {
             overrides.put("home", home.toAbsolutePath().normalize().toString());
         }
