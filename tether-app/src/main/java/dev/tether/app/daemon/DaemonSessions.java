@@ -385,7 +385,7 @@ final class DaemonSessions {
     private SessionView view(ManagedSession m, boolean detail) {
         Session run = m.current();
         boolean live = !m.state().isTerminal() && !run.state().isTerminal();
-        Optional<UsageView> u = live ? Optional.of(usage.get(run)) : Optional.empty();
+        Optional<UsageView> u = live ? Optional.of(usage.get(run, detail)) : Optional.empty();
         List<ProcessNode> tree = detail && live ? Views.tree(run.members()) : null;
         return Views.of(m, u, tree, m.plan.logFile().toString());
     }

@@ -21,10 +21,11 @@ final class UsageCache {
         this.ttlNanos = ttl.toNanos();
     }
 
-    UsageView get(Session run) {
+    /** The usage, looked up again if the last look is older than the ttl, or always when {@code fresh}. */
+    UsageView get(Session run, boolean fresh) {
         long now = System.nanoTime();
         Entry e = entries.get(run.id());
-        if (e == null || now - e.at() > ttlNanos) {
+        if (fresh || e == null || now - e.at() > ttlNanos) {
             e = new Entry(Views.usage(run.usage()), now);
             entries.put(run.id(), e);
             if (entries.size() > 4 * DaemonSessions.KEEP_ENDED) {
