@@ -2,7 +2,10 @@ package dev.tether.app.daemon;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import dev.tether.Durations;
 import dev.tether.client.api.DirChoice;
@@ -30,10 +33,12 @@ final class RequestParser {
     private static final int MAX_ARGS = 4096;
     private static final int MAX_RESTARTS = 1000;
 
-    private final ObjectMapper mapper;
+    private final ObjectReader reader;
 
     RequestParser(ObjectMapper mapper) {
-        this.mapper = mapper;
+        this.reader = mapper.readerFor(JsonNode.class)
+                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
     }
 
     /** Parses any JSON body, answering 400 with the position of a syntax error. */
@@ -42,7 +47,7 @@ final class RequestParser {
             throw ApiException.badRequest("empty_body", "the request body is empty; send a JSON object, e.g. {\"argv\": [\"sleep\", \"60\"]}");
         }
         try {
-            JsonNode n = mapper.readTree(body);
+            JsonNode n = reader.readValue(body);
             if (n == null || n.isMissingNode()) {
                 throw ApiException.badRequest("empty_body", "the request body holds no JSON value");
             }
