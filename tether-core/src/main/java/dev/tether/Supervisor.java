@@ -60,6 +60,7 @@ public final class Supervisor implements AutoCloseable {
     private final Thread shutdownHook;
     private final Guardian guardian;
     private boolean closed; // guarded by lock
+    private final java.util.concurrent.atomic.AtomicBoolean closeFinished = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Supervisor(Builder b) {
         this.settings = b.settings != null ? b.settings : TetherSettings.load();
@@ -323,10 +324,9 @@ public final class Supervisor implements AutoCloseable {
         } finally {
             lock.writeLock().unlock();
         }
-        boolean first = !owned.isClosing();
         CloseReport report = owned.close(budget, RESOURCE_TIMEOUT,
                 (session, grace) -> session.beginStop(grace, StopReason.SUPERVISOR_CLOSED));
-        if (first) {
+        if (closeFinished.compareAndSet(false, true)) {
             platform.releaseInstance(instanceId);
             guardian.dismiss();
             if (report.clean()) {

@@ -68,13 +68,16 @@ public final class CleanupStack {
     public CloseReport close(Duration budget, Duration perResourceTimeout,
                              BiFunction<Session, Duration, CompletableFuture<StopReport>> stopSession) {
         List<Entry> todo;
+        boolean first;
         synchronized (this) {
-            if (closing) {
-                return report.join();
-            }
+            first = !closing;
             closing = true;
-            todo = new ArrayList<>(entries);
+            todo = first ? new ArrayList<>(entries) : List.of();
             entries.clear();
+        }
+        if (!first) {
+            // Wait outside the lock: the sessions being stopped call remove() when they end.
+            return report.join();
         }
         long t0 = System.nanoTime();
         long deadline = t0 + budget.toNanos();

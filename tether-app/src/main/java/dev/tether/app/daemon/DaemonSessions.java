@@ -1,5 +1,6 @@
 package dev.tether.app.daemon;
 
+import dev.tether.Durations;
 import dev.tether.InvalidSpecException;
 import dev.tether.NotReadyException;
 import dev.tether.OrphanReport;
@@ -162,7 +163,7 @@ final class DaemonSessions {
             }
         }
         log.info("session {} ({}) ended ({}); restart {} of {} in {}", m.id, run.name(), report.exit(), m.restarts() + 1,
-                policy.maxRestarts(), delay);
+                policy.maxRestarts(), Durations.format(delay));
     }
 
     private void restart(ManagedSession m) {
@@ -364,7 +365,7 @@ final class DaemonSessions {
     private void cull(ManagedSession m) {
         Optional<Session> run = m.requestStop();
         run.ifPresent(r -> {
-            log.info("session {} ({}) idle for {}: culling it", m.id, r.name(), m.plan.idleTimeout().get());
+            log.info("session {} ({}) idle for {}: culling it", m.id, r.name(), Durations.format(m.plan.idleTimeout().get()));
             metrics.culled();
             r.stopAsync(r.spec().stopPolicy().grace(), StopReason.IDLE);
         });
