@@ -57,7 +57,7 @@ final class ServeCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         Map<String, String> overrides = new HashMap<>();
         if (grace != null) {
             overrides.put("grace", grace);

@@ -47,6 +47,7 @@ public final class Daemon implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread shutdownHook;
     private boolean closing; // guarded by this
+    private volatile boolean closedByShutdown;
 
     private Daemon(Supervisor supervisor, DaemonSessions sessions, ScheduledExecutorService timer, Javalin http, PidFile pidFile, URI url) {
         this.supervisor = supervisor;
@@ -206,9 +207,27 @@ public final class Daemon implements AutoCloseable {
         return supervisor;
     }
 
-    /** Blocks until the daemon has closed (by {@link #close()} or a signal). */
-    public void awaitClosed() throws InterruptedException {
-        closed.await();
+    /**
+     * Blocks until the daemon has closed by {@link #close()}. When it closes because the JVM is
+     * shutting down (SIGTERM, SIGINT, SIGHUP), this never returns: the JVM ends with the signal's
+     * status (128 + N) once every session is stopped, and an exit of the caller's would race it.
+     */
+    public void awaitClosed() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                closed.await();
+                if (closedByShutdown) {
+                    new CountDownLatch(1).await();
+                }
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -223,6 +242,7 @@ public final class Daemon implements AutoCloseable {
             }
             closing = true;
         }
+        closedByShutdown = Thread.currentThread().equals(shutdownHook);
         try {
             sessions.close();
             timer.shutdownNow();

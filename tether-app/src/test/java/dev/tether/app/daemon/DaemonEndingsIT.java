@@ -67,11 +67,9 @@ class DaemonEndingsIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> survivors() > 200);
             assertThat(d.client().sessions().count()).isEqualTo(20);
             d.signal("KILL");
-            long killedAt = System.nanoTime();
             d.waitFor(Duration.ofSeconds(10));
             await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
                     .until(() -> survivors() == 0 && Leaks.ofInstance(instance).isEmpty());
-            System.out.printf("daemon SIGKILL to nothing left: %d ms%n", (System.nanoTime() - killedAt) / 1_000_000);
         }
         try (TestDaemon next = TestDaemon.start(home)) {
             List<SessionView> lost = next.client().sessions(SessionQuery.live().inState(SessionState.LOST)).sessions();
