@@ -125,6 +125,8 @@ final class DaemonSessions {
                     p.owners().stream().map(Views::holder).toList());
             case SpawnException s -> ApiException.unprocessable("spawn_failed", s.getMessage());
             case InvalidSpecException i when i.field().equals("ready") -> ApiException.field("ready", i.getMessage().substring(7));
+            case InvalidSpecException i when i.field().equals("sessionDirectory") -> ApiException.unprocessable("invalid_session_dir",
+                    "session_dir: " + i.getMessage().substring(i.field().length() + 2));
             case InvalidSpecException i -> ApiException.unprocessable("invalid_spec", i.getMessage());
             case SupervisorClosedException c -> new ApiException(503, "shutting_down", "the daemon is shutting down");
             case TetherException t -> ApiException.unprocessable("start_failed", t.getMessage());

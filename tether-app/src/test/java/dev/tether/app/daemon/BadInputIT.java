@@ -44,6 +44,8 @@ class BadInputIT {
         notExecutable = Files.writeString(scratch.resolve("script.sh"), "#!/bin/sh\necho hi\n");
         Files.setPosixFilePermissions(notExecutable, PosixFilePermissions.fromString("rw-r--r--"));
         aFile = Files.writeString(scratch.resolve("plain.txt"), "not a directory");
+        Files.createDirectories(home.resolve("sessions"));
+        Files.createSymbolicLink(home.resolve("sessions").resolve("escape"), scratch);
     }
 
     @AfterAll
@@ -59,8 +61,12 @@ class BadInputIT {
                     assertThat(files.toList()).as("no stray log files").isEmpty();
                 }
             }
-            try (Stream<Path> dirs = Files.exists(home.resolve("sessions")) ? Files.list(home.resolve("sessions")) : Stream.empty()) {
-                assertThat(dirs.toList()).as("no session directory").isEmpty();
+            try (Stream<Path> dirs = Files.list(home.resolve("sessions"))) {
+                assertThat(dirs.toList()).as("no session directory, only the planted symlink")
+                        .containsExactly(home.resolve("sessions").resolve("escape"));
+            }
+            try (Stream<Path> outside = Files.list(scratch)) {
+                assertThat(outside.toList()).as("nothing created through the symlink").containsExactlyInAnyOrder(notExecutable, aFile);
             }
         } finally {
             heldPort.close();
@@ -128,6 +134,8 @@ class BadInputIT {
                 post("session_dir escaping with ..", "{\"argv\": [\"true\"], \"session_dir\": \"../../etc\"}", 422,
                         "invalid_session_dir", ".."),
                 post("session_dir absolute", "{\"argv\": [\"true\"], \"session_dir\": \"/etc\"}", 422, "invalid_session_dir", "relative"),
+                post("session_dir through a symlink out of the base", "{\"argv\": [\"true\"], \"session_dir\": \"escape/x\"}", 422,
+                        "invalid_session_dir", "symlink"),
                 post("session_dir a number", "{\"argv\": [\"true\"], \"session_dir\": 1}", 400, "invalid_field", "session_dir"),
                 post("grace in words", "{\"argv\": [\"true\"], \"grace\": \"ten seconds\"}", 400, "invalid_field", "10s"),
                 post("grace a bare number", "{\"argv\": [\"true\"], \"grace\": 10}", 400, "invalid_field", "duration string"),
