@@ -60,6 +60,7 @@ final class DaemonSessions {
     private final DaemonMetrics metrics;
     private final ScheduledExecutorService timer;
     private final UsageCache usage = new UsageCache(Duration.ofSeconds(1));
+    private final ListCache listings = new ListCache(Duration.ofSeconds(1));
     private final Map<String, ManagedSession> byId = new ConcurrentHashMap<>();
     private final Map<String, ManagedSession> byRun = new ConcurrentHashMap<>();
     private volatile boolean closing;
@@ -93,6 +94,7 @@ final class DaemonSessions {
         ManagedSession m = new ManagedSession(run, plan);
         byId.put(m.id, m);
         byRun.put(run.id(), m);
+        listings.changed();
         metrics.spawned();
         watch(m, run);
         if (plan.probe().isPresent()) {
@@ -106,6 +108,7 @@ final class DaemonSessions {
             }
         }
         m.markReady(run);
+        listings.changed();
         log.info("session {} ({}) started: pid {}{}", m.id, run.name(), run.pid(),
                 run.port().isPresent() ? ", port " + run.port().getAsInt() : "");
         return view(m, false);
@@ -147,6 +150,7 @@ final class DaemonSessions {
     private void runEnded(ManagedSession m, Session run, StopReport report) {
         metrics.stopped(report);
         m.runEnded(run, report);
+        listings.changed();
         Restart policy = m.plan.restart();
         boolean failed = (report.reason() == StopReason.MAIN_EXITED && Restart.isFailure(report.exit()))
                 || (report.reason() == StopReason.NOT_READY && m.restarts() > 0);
@@ -188,6 +192,7 @@ final class DaemonSessions {
             m.attachRun(run);
         }
         byRun.put(run.id(), m);
+        listings.changed();
         metrics.spawned();
         metrics.restarted();
         watch(m, run);
@@ -210,6 +215,7 @@ final class DaemonSessions {
     SessionView stop(String id, boolean force) {
         ManagedSession m = managed(id);
         Optional<Session> run = m.requestStop();
+        listings.changed();
         run.ifPresent(r -> {
             StopReport report = r.stop(force ? Duration.ZERO : r.spec().stopPolicy().grace());
             if (!report.clean()) {
@@ -227,6 +233,7 @@ final class DaemonSessions {
         }
         Instant now = Instant.now();
         m.touch(now);
+        listings.changed();
         registry.touchActivity(m.current().id(), now);
         return view(m, false);
     }
@@ -239,6 +246,11 @@ final class DaemonSessions {
         }
         return registry.session(id).map(r -> Views.of(r, supervisor.instanceId(), logPath(id)))
                 .orElseThrow(() -> unknown(id));
+    }
+
+    /** {@link #list} as JSON, rendered at most once per change or second. */
+    ListCache.Rendered listJson(SessionQuery q, java.util.function.Function<SessionList, byte[]> render) {
+        return listings.get(q, () -> render.apply(list(q)));
     }
 
     SessionList list(SessionQuery q) {
@@ -333,6 +345,7 @@ final class DaemonSessions {
             }
             m.requestStop();
         }
+        listings.changed();
         OrphanReport r = supervisor.emergencyStop();
         metrics.orphansCleaned(r.count());
         log.warn("emergency recovery: {} session(s) stopped, {} other marked process(es) stopped", stopped, r.count());
@@ -361,6 +374,7 @@ final class DaemonSessions {
                 byId.remove(m.id);
                 m.runs().forEach(byRun::remove);
             }
+            listings.changed();
         }
     }
 
@@ -376,6 +390,7 @@ final class DaemonSessions {
     /** No more starts or restarts: the daemon is closing. */
     void close() {
         closing = true;
+        listings.changed();
         for (ManagedSession m : byId.values()) {
             synchronized (m) {
                 if (m.state() == SessionState.RESTARTING) {

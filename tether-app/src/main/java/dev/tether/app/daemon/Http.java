@@ -50,8 +50,12 @@ final class Http {
     }
 
     void json(Context ctx, int status, Object value) {
+        ctx.status(status).contentType(JSON).result(bytes(value));
+    }
+
+    byte[] bytes(Object value) {
         try {
-            ctx.status(status).contentType(JSON).result(mapper.writeValueAsBytes(value));
+            return mapper.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
         }

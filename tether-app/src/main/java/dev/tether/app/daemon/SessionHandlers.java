@@ -42,7 +42,14 @@ final class SessionHandlers {
         String name = ctx.queryParam("name");
         String tag = ctx.queryParam("tag");
         int limit = Http.integer(ctx, "limit", SessionQuery.DEFAULT_LIMIT, 1, SessionQuery.MAX_LIMIT);
-        http.json(ctx, 200, sessions.list(new SessionQuery(states, name, tag, Http.flag(ctx, "all"), limit)));
+        ListCache.Rendered r = sessions.listJson(new SessionQuery(Set.copyOf(states), name, tag, Http.flag(ctx, "all"), limit), http::bytes);
+        ctx.status(200).contentType(Http.JSON).header("Vary", "Accept-Encoding");
+        String accepted = ctx.header("Accept-Encoding");
+        if (accepted != null && accepted.contains("gzip")) {
+            ctx.header("Content-Encoding", "gzip").result(r.gzip());
+        } else {
+            ctx.result(r.json());
+        }
     }
 
     private static SessionState state(String s) {

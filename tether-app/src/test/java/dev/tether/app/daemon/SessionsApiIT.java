@@ -269,6 +269,21 @@ class SessionsApiIT {
         stop(b);
     }
 
+    @Test
+    void listIsGzippedForClientsThatAcceptItAndShowsWritesAtOnce() throws Exception {
+        String tag = tag("gzip");
+        SessionView s = daemon.client().start(SessionRequest.of("sleep", "300").withEnv("CHAOS_TAG", tag).withName("zipped"));
+        var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(daemon.url() + "/sessions"))
+                .header("Authorization", "Bearer " + daemon.token()).header("Accept-Encoding", "gzip").GET().build();
+        var r = java.net.http.HttpClient.newHttpClient().send(req, java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        String json = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(r.body())).readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(json).contains(s.id()).contains("\"zipped\"");
+        stop(s);
+        assertThat(ids(daemon.client().sessions())).as("the stop is seen by the very next listing").doesNotContain(s.id());
+    }
+
     private static List<String> ids(SessionList l) {
         return l.sessions().stream().map(SessionView::id).toList();
     }
