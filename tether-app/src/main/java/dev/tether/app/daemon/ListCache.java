@@ -14,8 +14,11 @@ import java.util.zip.GZIPOutputStream;
  * {@code GET /sessions} answers, rendered once and served until something changes or they are
  * {@code maxAge} old: any start, stop, end, restart or activity of this daemon's sessions makes
  * the next request render afresh (a client always sees its own writes); other supervisors' rows
- * and the uptime, idle and usage figures are at most {@code maxAge} stale. The gzip form is made
- * on the first request that accepts it.
+ * and the uptime, idle and usage figures are refreshed every {@code maxAge}. One request renders at
+ * a time per listing: after a change the others wait for it; when an answer has only aged, they
+ * are served the previous one meanwhile (rendering a thousand sessions takes a while, and eight
+ * clients rendering it at once would take eight times the CPU). The gzip form is made on the first
+ * request that accepts it.
  */
 final class ListCache {
     private static final int MAX_ENTRIES = 64;
@@ -56,6 +59,8 @@ final class ListCache {
     private final long maxAgeNanos;
     private final AtomicLong generation = new AtomicLong();
     private final Map<Object, Rendered> entries = new ConcurrentHashMap<>();
+    private final Map<Object, Object> renderLocks = new ConcurrentHashMap<>();
+    private final java.util.Set<Object> refreshing = ConcurrentHashMap.newKeySet();
 
     ListCache(Duration maxAge) {
         this.maxAgeNanos = maxAge.toNanos();
@@ -68,15 +73,32 @@ final class ListCache {
 
     Rendered get(Object key, Supplier<byte[]> render) {
         long gen = generation.get();
-        long now = System.nanoTime();
         Rendered r = entries.get(key);
-        if (r != null && r.generation == gen && now - r.madeAt < maxAgeNanos) {
-            return r;
+        if (r != null && r.generation == gen) {
+            if (System.nanoTime() - r.madeAt < maxAgeNanos || !refreshing.add(key)) {
+                return r; // fresh, or only aged while another request renders it again
+            }
+            try {
+                return render(key, gen, render);
+            } finally {
+                refreshing.remove(key);
+            }
         }
+        synchronized (renderLocks.computeIfAbsent(key, k -> new Object())) {
+            Rendered again = entries.get(key);
+            if (again != null && again.generation == generation.get() && System.nanoTime() - again.madeAt < maxAgeNanos) {
+                return again; // another request rendered it while this one waited
+            }
+            return render(key, generation.get(), render);
+        }
+    }
+
+    private Rendered render(Object key, long gen, Supplier<byte[]> render) {
         if (entries.size() >= MAX_ENTRIES) {
             entries.clear();
+            renderLocks.clear();
         }
-        Rendered fresh = new Rendered(gen, now, render.get());
+        Rendered fresh = new Rendered(gen, System.nanoTime(), render.get());
         entries.put(key, fresh);
         return fresh;
     }
