@@ -1,8 +1,11 @@
 package dev.tether.app;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
@@ -10,8 +13,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * A usage error as one line and a hint, not the whole help: a mistyped command or option gets
- * picocli's suggestions, closest first by edit distance (picocli ranks {@code strat} nearer to
- * {@code stop} than to {@code start}); anything else points at the command's {@code --help}.
+ * the names closest to it by edit distance, with picocli's own suggestions (which rank
+ * {@code strat} nearer to {@code stop} than to {@code start}, and miss {@code stop} for
+ * {@code stpo}); anything else points at the command's {@code --help}.
  */
 final class UsageErrors implements IParameterExceptionHandler {
     @Override
@@ -33,18 +37,24 @@ final class UsageErrors implements IParameterExceptionHandler {
                 : cmd.getCommandSpec().exitCodeOnInvalidInput();
     }
 
+    /** picocli's suggestions and every name within two edits, closest first, at most three. */
     private static List<String> suggestions(UnmatchedArgumentException u) {
         if (u.getUnmatched().isEmpty()) {
             return List.of();
         }
         String typed = u.getUnmatched().getFirst();
-        if (u.isUnknownOption() && u.getSuggestions().isEmpty()) {
-            String option = typed.contains("=") ? typed.substring(0, typed.indexOf('=')) : typed;
-            List<String> near = u.getCommandLine().getCommandSpec().options().stream().filter(o -> !o.hidden())
-                    .flatMap(o -> java.util.Arrays.stream(o.names())).filter(n -> distance(option, n) <= 2).toList();
-            return closestFirst(option, near);
+        var spec = u.getCommandLine().getCommandSpec();
+        Set<String> candidates = new LinkedHashSet<>(u.getSuggestions());
+        if (u.isUnknownOption()) {
+            typed = typed.contains("=") ? typed.substring(0, typed.indexOf('=')) : typed;
+            spec.options().stream().filter(o -> !o.hidden()).flatMap(o -> Arrays.stream(o.names())).forEach(candidates::add);
+        } else {
+            candidates.addAll(spec.subcommands().keySet());
         }
-        return closestFirst(typed, u.getSuggestions());
+        String word = typed;
+        List<String> near = candidates.stream()
+                .filter(c -> u.getSuggestions().contains(c) || distance(word, c) <= 2).toList();
+        return closestFirst(word, near).stream().limit(3).toList();
     }
 
     static List<String> closestFirst(String typed, List<String> candidates) {
