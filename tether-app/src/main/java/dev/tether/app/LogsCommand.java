@@ -10,8 +10,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code tether logs}: a session's output as the daemon keeps it; with {@code -f}, followed until the session ends. */
 @Command(name = "logs", mixinStandardHelpOptions = true,
-        description = {"Print a session's output (its stdout and stderr, kept by the daemon): the last lines,",
-            "and with -f every new line as it is written, until the session ends."},
+        description = {"Print a session's output (stdout and stderr, kept by the daemon).",
+            "The last lines; with -f, then every new line until the session ends."},
         footer = {"", "Examples:", "  tether logs k3x9q2m7d8p4w6ta", "  tether logs -f k3x9q2m7d8p4w6ta",
             "  tether logs --tail 1000 k3x9q2m7d8p4w6ta | grep ERROR"})
 final class LogsCommand implements Callable<Integer> {

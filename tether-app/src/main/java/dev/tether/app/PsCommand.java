@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "ps", mixinStandardHelpOptions = true,
         description = {"List sessions: id, name, state, pid, port, uptime, CPU and memory.",
-            "Asks the home's daemon when one runs (tether serve); otherwise reads the home's registry directly (read-only)."},
+            "Asks the home's daemon when one runs (tether serve); otherwise reads the",
+            "home's registry directly (read-only)."},
         footer = {"", "Examples:", "  tether ps", "  tether ps --all --json"})
 final class PsCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Include sessions that have ended.")

@@ -29,19 +29,20 @@ import picocli.CommandLine.Parameters;
  * ready is stopped by the daemon (nothing of it lives) and its last output shown.
  */
 @Command(name = "start", mixinStandardHelpOptions = true,
-        description = {"Start CMD as a session of this home's daemon (tether serve) and return, printing its id.",
-            "The daemon keeps the whole tree, its output (tether logs) and its port; tether stop ends it.",
-            "CMD runs in the current directory with the daemon's environment plus --env; with a port,",
-            "the port is in $PORT. With --ready, returns once the session is ready; one that does not",
-            "get ready in time is stopped, and its last output is shown (exit 1).",
+        description = {"Start CMD as a session of this home's daemon and print its id.",
+            "The daemon (tether serve) keeps the whole tree, its output (tether logs) and",
+            "its port ($PORT) after this command returns; tether stop ends it. CMD runs in",
+            "the current directory, with the daemon's environment plus --env.",
+            "With --ready, returns once the session is ready; one that is not ready in",
+            "time is stopped, and its last output shown (exit 1).",
             "Everything after CMD belongs to CMD."},
         footer = {"", "Examples:",
             "  tether start -- python3 -m http.server 8000",
-            "  tether start --name api --port any --ready http:/health -- ./api.sh     # $PORT is the port",
-            "  tether start --port any --ready tcp -- sh -c 'exec python3 -m http.server --bind 127.0.0.1 $PORT'",
-            "  tether start --port-range 3000-3099 --ready tcp --ready-timeout 60s -- npm run dev",
-            "  tether start --ready 'log:listening on' --restart on-failure --max-restarts 5 -- ./worker.sh",
-            "  tether start --idle 30m --dir --tag notebook --env LANG=C.UTF-8 -- jupyter lab",
+            "  tether start --name api --port any --ready http:/health -- ./api.sh",
+            "  tether start --port any --ready tcp -- sh -c 'exec ./server --port $PORT'",
+            "  tether start --port-range 3000-3099 --ready tcp --ready-timeout 60s -- ./dev",
+            "  tether start --ready 'log:listening on' --restart on-failure -- ./worker.sh",
+            "  tether start --idle 30m --dir --tag lab --env LANG=C.UTF-8 -- jupyter lab",
             "  id=$(tether start --json -- sleep 600 | jq -r .id)",
             "",
             "Exits 5 when no daemon runs for the home (start one with tether serve)."})
@@ -74,7 +75,8 @@ final class StartCommand implements Callable<Integer> {
     String idle;
 
     @Option(names = "--ready", paramLabel = "PROBE",
-            description = "Wait until it is ready: tcp (its port accepts), http:/PATH (a 2xx on its port), log:REGEX (a line of its output).")
+            description = "tcp, http:/PATH or log:REGEX: wait until its port accepts connections, answers PATH with a 2xx,"
+                    + " or it prints a matching line.")
     String ready;
 
     @Option(names = "--ready-timeout", paramLabel = "DURATION",

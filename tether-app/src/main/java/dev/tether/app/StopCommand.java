@@ -22,13 +22,15 @@ import picocli.CommandLine.Parameters;
  * once, each with its grace; returns when nothing of them lives, and says what each stop found.
  */
 @Command(name = "stop", mixinStandardHelpOptions = true,
-        description = {"Stop sessions of this home's daemon: the stop signal to the whole tree, its grace period, then SIGKILL.",
-            "Returns once nothing of them lives, and shows what each stop found: how many processes got",
-            "the stop signal, how many needed SIGKILL, and how long it took."},
-        footer = {"", "Examples:", "  tether stop k3x9q2m7d8p4w6ta", "  tether stop --all", "  tether stop --force k3x9q2m7d8p4w6ta   # SIGKILL now, no grace",
-            "  tether stop --all --json", "",
-            "Exits 1 when a session could not be stopped (an unknown id, say), 3 when --all finds no live session,",
-            "4 when a session belongs to another supervisor, 5 when no daemon runs for the home."})
+        description = {"Stop sessions of this home's daemon, each with its whole tree.",
+            "The stop signal goes to every process, SIGKILL after the grace period; returns",
+            "once nothing of them lives, and shows what each stop found: the processes",
+            "signalled, those that needed SIGKILL, and how long it took."},
+        footer = {"", "Examples:", "  tether stop k3x9q2m7d8p4w6ta", "  tether stop --all",
+            "  tether stop --force k3x9q2m7d8p4w6ta   # SIGKILL now, no grace", "  tether stop --all --json", "",
+            "Exits 1 when a session could not be stopped (an unknown id, say), 3 when",
+            "--all finds no live session, 4 when a session belongs to another supervisor,",
+            "5 when no daemon runs for the home."})
 final class StopCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "ID", description = "Sessions to stop (tether ps lists them).")
     List<String> ids = List.of();
