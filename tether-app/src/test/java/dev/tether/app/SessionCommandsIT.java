@@ -123,9 +123,10 @@ class SessionCommandsIT {
         assertThat(row.get("state").asText()).isEqualTo("RUNNING");
         assertThat(row.get("pid").asLong()).isEqualTo(Long.parseLong(m.group(3)));
         assertThat(row.get("instance").asText()).isEqualTo(daemon.instance());
-        assertThat(row.get("rss_bytes").asLong()).isPositive();
-        await("the daemon's usage figures are up to 1s old").atMost(Duration.ofSeconds(10))
-                .until(() -> psRow(id).get("processes").asInt() == 121);
+        await("the daemon's usage figures are up to 1s old").atMost(Duration.ofSeconds(10)).until(() -> {
+            JsonNode now = psRow(id);
+            return now.get("processes").asInt() == 121 && now.get("rss_bytes").asLong() > 0 && now.get("cpu_seconds").isNumber();
+        });
 
         Run stop = tether("stop", id);
         assertThat(stop.code()).as(stop.err()).isZero();
