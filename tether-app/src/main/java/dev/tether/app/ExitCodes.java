@@ -28,9 +28,9 @@ public final class ExitCodes {
               0    ok
               1    failure
               2    usage error (unknown option, bad value)
-              3    nothing to do
+              3    nothing to do (e.g. tether stop --all with no live session)
               4    refused (e.g. would touch a process that is not Tether's)
-              5    daemon not running
+              5    daemon not running (start one with tether serve)
               6    a daemon already runs for this home (tether serve)
               run: the command's own status; 128+N if it was killed by signal N;
                    125 Tether failed, 126 command not executable, 127 command not found""";

@@ -2,6 +2,11 @@ package dev.tether.app;
 
 import dev.tether.HomeInspector;
 import dev.tether.ResourceUsage;
+import dev.tether.TetherSettings;
+import dev.tether.client.SessionQuery;
+import dev.tether.client.TetherClient;
+import dev.tether.client.api.SessionView;
+import dev.tether.client.api.UsageView;
 import dev.tether.registry.SessionRecord;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -13,10 +18,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code tether ps}: the sessions recorded in this home, read-only. */
+/**
+ * {@code tether ps}: the sessions of this home. Asks the home's daemon when one answers (its view
+ * includes other supervisors' sessions on the home, from the registry); otherwise reads the
+ * registry directly, read-only. The rows have the same fields either way.
+ */
 @Command(name = "ps", mixinStandardHelpOptions = true,
         description = {"List sessions: id, name, state, pid, port, uptime, CPU and memory.",
-            "Reads the home's registry directly (read-only)."},
+            "Asks the home's daemon when one runs (tether serve); otherwise reads the",
+            "home's registry directly (read-only)."},
         footer = {"", "Examples:", "  tether ps", "  tether ps --all --json"})
 final class PsCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Include sessions that have ended.")
@@ -31,26 +41,15 @@ final class PsCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** The JSON shape of one session; field names are stable. */
+    /** The JSON shape of one session; field names are stable ({@code tags} and {@code restarts} came later). */
     record Row(String id, String name, String state, Long pid, Integer port, String instance, String started_at,
-               Long uptime_seconds, Double cpu_seconds, Long rss_bytes, Integer processes, String exit, String directory) {}
+               Long uptime_seconds, Double cpu_seconds, Long rss_bytes, Integer processes, String exit, String directory,
+               List<String> tags, Integer restarts) {}
 
     @Override
     public Integer call() {
-        List<Row> rows = new ArrayList<>();
-        try (HomeInspector home = HomeInspector.open(parent.settings())) {
-            for (SessionRecord s : home.sessions(!all)) {
-                ResourceUsage u = home.usage(s);
-                Instant start = s.startedAt().orElse(s.intent().createdAt());
-                Instant end = s.endedAt().orElse(Instant.now());
-                rows.add(new Row(s.id(), s.name(), s.state().name(), s.main().map(m -> m.pid()).orElse(null),
-                        s.intent().port().isPresent() ? s.intent().port().getAsInt() : null, s.intent().instanceId(),
-                        start.toString(), Duration.between(start, end).toSeconds(),
-                        s.isLive() ? u.cpu().toMillis() / 1000.0 : null, s.isLive() ? u.rssBytes() : null,
-                        s.isLive() ? u.processes() : null, s.exit().map(Object::toString).orElse(null),
-                        s.intent().directory().map(Object::toString).orElse(null)));
-            }
-        }
+        TetherSettings settings = parent.settings();
+        List<Row> rows = HomeDaemon.find(settings.home()).map(this::fromDaemon).orElseGet(() -> fromRegistry(settings));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Json.print(out, rows);
@@ -69,5 +68,39 @@ final class PsCommand implements Callable<Integer> {
         }
         t.print(out);
         return ExitCodes.OK;
+    }
+
+    private List<Row> fromDaemon(TetherClient client) {
+        String daemonInstance = client.health().instance(); // the daemon's own sessions carry no instance in its views
+        List<Row> rows = new ArrayList<>();
+        for (SessionView s : client.sessions(all ? SessionQuery.everything() : SessionQuery.live()).sessions()) {
+            UsageView u = s.usage();
+            Long pid = s.pid() != null ? s.pid() : s.process() == null ? null : s.process().pid(); // as the registry keeps it
+            rows.add(new Row(s.id(), s.name(), s.state().name(), pid, s.port(),
+                    s.instance() != null ? s.instance() : s.owned() ? daemonInstance : null,
+                    s.startedAt() == null ? null : s.startedAt().toString(),
+                    s.uptimeMs() == null ? 0 : s.uptimeMs() / 1000, u == null ? null : u.cpuMs() / 1000.0,
+                    u == null ? null : u.rssBytes(), u == null ? null : u.processes(), s.exit() == null ? null : s.exit().text(),
+                    s.directory(), s.tags(), s.restart() == null ? null : s.restart().restarts()));
+        }
+        return rows;
+    }
+
+    private List<Row> fromRegistry(TetherSettings settings) {
+        List<Row> rows = new ArrayList<>();
+        try (HomeInspector home = HomeInspector.open(settings)) {
+            for (SessionRecord s : home.sessions(!all)) {
+                ResourceUsage u = home.usage(s);
+                Instant start = s.startedAt().orElse(s.intent().createdAt());
+                Instant end = s.endedAt().orElse(Instant.now());
+                rows.add(new Row(s.id(), s.name(), s.state().name(), s.main().map(m -> m.pid()).orElse(null),
+                        s.intent().port().isPresent() ? s.intent().port().getAsInt() : null, s.intent().instanceId(),
+                        start.toString(), Duration.between(start, end).toSeconds(),
+                        s.isLive() ? u.cpu().toMillis() / 1000.0 : null, s.isLive() ? u.rssBytes() : null,
+                        s.isLive() ? u.processes() : null, s.exit().map(Object::toString).orElse(null),
+                        s.intent().directory().map(Object::toString).orElse(null), List.copyOf(s.intent().tags()), null));
+            }
+        }
+        return rows;
     }
 }

@@ -9,8 +9,10 @@ import dev.tether.SpawnException;
 import dev.tether.StopReport;
 import dev.tether.Supervisor;
 import dev.tether.TetherException;
+import dev.tether.TetherSettings;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
@@ -37,8 +39,9 @@ import picocli.CommandLine.Parameters;
             "  tether run --grace 5s --name api -- python3 -m http.server 8000",
             "  tether run --stop-signal INT -- node server.js"})
 final class RunCommand implements Callable<Integer> {
-    @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "10s",
-            description = "How long members get to exit after the stop signal before SIGKILL (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--grace", paramLabel = "DURATION",
+            description = "How long members get to exit after the stop signal before SIGKILL"
+                    + " (default: the settings' grace: $TETHER_GRACE, else grace in config.properties, else 10s).")
     String grace;
 
     @Option(names = "--stop-signal", paramLabel = "SIGNAL", defaultValue = "TERM",
@@ -51,19 +54,25 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments.")
     List<String> command;
 
+    @CommandLine.ParentCommand
+    TetherCommand parent;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        Duration graceDuration;
         Signal signal;
         try {
-            graceDuration = Durations.parse(grace);
+            if (grace != null) {
+                Durations.parse(grace); // a flag's mistake reads better without the settings' wording
+            }
             signal = Signal.parse(stopSignal);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        TetherSettings settings = parent.settings(grace == null ? Map.of() : Map.of("grace", grace));
+        Duration graceDuration = settings.grace();
         ProcessSpec processSpec;
         try {
             ProcessSpec.Builder b = ProcessSpec.builder(command).grace(graceDuration).stopSignal(signal);
@@ -74,7 +83,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (TetherException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        try (Supervisor supervisor = Supervisor.builder().shutdownHook(true).open()) {
+        try (Supervisor supervisor = Supervisor.builder().settings(settings).shutdownHook(true).open()) {
             Session session;
             try {
                 session = supervisor.start(processSpec);

@@ -3,6 +3,8 @@ package dev.tether.app;
 import dev.tether.InvalidSpecException;
 import dev.tether.TetherException;
 import dev.tether.TetherSettings;
+import dev.tether.client.DaemonNotRunningException;
+import dev.tether.client.TetherApiException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,10 +23,14 @@ import picocli.CommandLine.ScopeType;
             "Every process a Tether session starts, and every process those start, is stopped",
             "gracefully (a signal, a grace period) then forcibly when the session ends."
         },
-        subcommands = {RunCommand.class, ServeCommand.class, PsCommand.class, PortCommand.class, CleanupCommand.class,
-            DoctorCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, ServeCommand.class, StartCommand.class, StopCommand.class, LogsCommand.class,
+            PsCommand.class, PortCommand.class, CleanupCommand.class, DoctorCommand.class, CompletionCommand.class,
+            CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  tether run -- python3 -m http.server 8000",
                 "  tether run --grace 5s --name dev -- npm run dev",
+                "  tether serve &                                   # then, from any shell:",
+                "  tether start --name api --port any --ready http:/health -- ./api.sh",
+                "  tether ps", "  tether logs -f ID", "  tether stop --all",
                 "  tether port 5173", "  tether cleanup --dry-run", "", ExitCodes.HELP})
 public final class TetherCommand implements Runnable {
     @CommandLine.Spec
@@ -40,7 +46,7 @@ public final class TetherCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (try: tether run -- CMD, or tether --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (try: tether run -- CMD, tether start -- CMD, or tether --help)");
     }
 
     /** Settings from flags > environment > config file > defaults. */
@@ -65,8 +71,24 @@ public final class TetherCommand implements Runnable {
     public static CommandLine commandLine() {
         TetherCommand top = new TetherCommand();
         CommandLine cl = new CommandLine(top);
+        cl.setParameterExceptionHandler(new UsageErrors());
         cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.FAILURE);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof DaemonNotRunningException) {
+                cmd.getErr().println(cmd.getColorScheme().errorText("tether: " + e.getMessage()));
+                cmd.getErr().println("hint: start one with `tether serve" + (top.home == null ? "" : " --home " + top.home) + "`");
+                if (top.verbose) {
+                    e.printStackTrace(cmd.getErr());
+                }
+                return ExitCodes.DAEMON_NOT_RUNNING;
+            }
+            if (e instanceof TetherApiException api) {
+                DaemonErrors.print(cmd.getErr(), Terminal.detect(), api);
+                if (top.verbose) {
+                    e.printStackTrace(cmd.getErr());
+                }
+                return DaemonErrors.exitCode(api);
+            }
             cmd.getErr().println(cmd.getColorScheme().errorText("tether: " + e.getMessage()));
             String hint = hintFor(e);
             if (!hint.isEmpty()) {
@@ -79,12 +101,16 @@ public final class TetherCommand implements Runnable {
         });
         // Everything after CMD belongs to CMD: `tether run ls -la` needs no `--`.
         cl.getSubcommands().get("run").setStopAtPositional(true);
+        cl.getSubcommands().get("start").setStopAtPositional(true);
         return cl;
     }
 
     private static String hintFor(Exception e) {
         if (e instanceof dev.tether.registry.RegistryException) {
             return "see `tether doctor`";
+        }
+        if (e instanceof java.io.UncheckedIOException) {
+            return "the daemon's own output (tether serve) may say why; `tether doctor` checks this machine";
         }
         if (e instanceof TetherException) {
             return "run with --verbose for details, or `tether doctor` to check this machine";

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -96,6 +97,40 @@ class RunCommandIT {
                 case "deep-tree" -> assertThat(tether.exitValue()).isEqualTo(128 + 15);
                 default -> { }
             }
+        } finally {
+            tether.destroyForcibly();
+        }
+    }
+
+    @Test
+    void graceComesFromTheSettingsUnlessTheFlagSaysOtherwise() throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Files.writeString(home.resolve("config.properties"), "grace=1s\n");
+        Duration fromFile = timeToStopATermIgnorer(List.of("--home", home.toString(), "run"), Map.of());
+        assertThat(fromFile).as("grace=1s in the home's config.properties").isBetween(Duration.ofSeconds(1), Duration.ofSeconds(6));
+
+        Duration fromFlag = timeToStopATermIgnorer(List.of("--home", home.toString(), "run", "--grace", "1s"),
+                Map.of("TETHER_GRACE", "60s"));
+        assertThat(fromFlag).as("--grace 1s over TETHER_GRACE=60s").isBetween(Duration.ofSeconds(1), Duration.ofSeconds(6));
+    }
+
+    /** From SIGTERM to tether run's exit, with a TERM ignorer as its command: about the grace in force. */
+    private Duration timeToStopATermIgnorer(List<String> before, Map<String, String> env) throws Exception {
+        String tag = tag("grace");
+        List<String> args = new ArrayList<>(before);
+        args.add("--");
+        args.addAll(Chaos.command("term-ignorer", tag));
+        ProcessBuilder pb = Launcher.builder(args).redirectOutput(Redirect.DISCARD).redirectError(Redirect.DISCARD);
+        pb.environment().putAll(env);
+        Process tether = pb.start();
+        try {
+            await().atMost(SETTLE).until(() -> Chaos.survivors(tag) == 2);
+            long t0 = System.nanoTime();
+            Launcher.signal(tether, "TERM");
+            assertThat(tether.waitFor(30, TimeUnit.SECONDS)).as("tether run exited").isTrue();
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            assertThat(Chaos.survivors(tag)).isZero();
+            return took;
         } finally {
             tether.destroyForcibly();
         }
