@@ -91,9 +91,12 @@ public final class TetherClient {
         return get("/health", Health.class);
     }
 
-    /** {@code POST /sessions}: starts a session and, when it has a readiness probe, waits until it is ready. */
+    /**
+     * {@code POST /sessions}: starts a session and, when it has a readiness probe, waits until it
+     * is ready (without a client-side timeout: the probe's own timeout bounds the wait).
+     */
     public SessionView start(SessionRequest request) {
-        return send(json("POST", "/sessions", request), SessionView.class);
+        return send(json("POST", "/sessions", request, false), SessionView.class);
     }
 
     /** Live sessions. */
@@ -115,9 +118,9 @@ public final class TetherClient {
         return stop(id, false);
     }
 
-    /** With {@code force}, skips the grace period (SIGKILL at once). */
+    /** With {@code force}, skips the grace period (SIGKILL at once). Waits as long as the session's grace takes. */
     public SessionView stop(String id, boolean force) {
-        return send(request("/sessions/" + enc(id) + (force ? "?force=true" : "")).DELETE().build(), SessionView.class);
+        return send(request("/sessions/" + enc(id) + (force ? "?force=true" : ""), false).DELETE().build(), SessionView.class);
     }
 
     /** {@code POST /sessions/{id}/activity}: the session is in use (resets its idle time). */
@@ -158,13 +161,13 @@ public final class TetherClient {
 
     /** {@code POST /cleanup/orphans}; with {@code dryRun} it only lists what it would stop. */
     public OrphanCleanup cleanupOrphans(boolean dryRun) {
-        return send(request("/cleanup/orphans" + (dryRun ? "?dry_run=true" : "")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        return send(request("/cleanup/orphans" + (dryRun ? "?dry_run=true" : ""), false).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 OrphanCleanup.class);
     }
 
     /** {@code POST /emergency-recovery}: stops every session and every Tether-marked process of the daemon's user. */
     public EmergencyRecovery emergencyRecovery() {
-        return send(json("POST", "/emergency-recovery", Map.of("confirm", true)), EmergencyRecovery.class);
+        return send(json("POST", "/emergency-recovery", Map.of("confirm", true), false), EmergencyRecovery.class);
     }
 
     /** {@code GET /ports/{port}}: who holds a port. */
@@ -187,12 +190,18 @@ public final class TetherClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(uri(path)).timeout(requestTimeout).header("Authorization", "Bearer " + token);
+        return request(path, true);
     }
 
-    private HttpRequest json(String method, String path, Object body) {
+    /** Requests that wait for a stop or a readiness probe have no client-side timeout: the daemon bounds them. */
+    private HttpRequest.Builder request(String path, boolean timed) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token);
+        return timed ? b.timeout(requestTimeout) : b;
+    }
+
+    private HttpRequest json(String method, String path, Object body, boolean timed) {
         try {
-            return request(path).header("Content-Type", JSON)
+            return request(path, timed).header("Content-Type", JSON)
                     .method(method, HttpRequest.BodyPublishers.ofString(writer.writeValueAsString(body))).build();
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot write the request as JSON: " + e.getOriginalMessage(), e);

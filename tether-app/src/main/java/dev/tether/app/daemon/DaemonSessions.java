@@ -405,7 +405,7 @@ final class DaemonSessions {
         boolean live = !m.state().isTerminal() && !run.state().isTerminal();
         Optional<UsageView> u = live ? Optional.of(usage.get(run, detail)) : Optional.empty();
         List<ProcessNode> tree = detail && live ? Views.tree(run.members()) : null;
-        return Views.of(m, u, tree, m.plan.logFile().toString());
+        return Views.of(m, supervisor.instanceId(), u, tree, m.plan.logFile().toString());
     }
 
     private String logPath(String id) {

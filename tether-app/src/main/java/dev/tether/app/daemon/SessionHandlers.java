@@ -83,7 +83,8 @@ final class SessionHandlers {
         int tail = Http.integer(ctx, "tail", DEFAULT_TAIL, 0, MAX_TAIL);
         boolean follow = Http.flag(ctx, "follow");
         Path file = sessions.logFile(id);
-        List<String> lines = logs.tail(file, tail);
+        long from = logs.size(file); // first: what is written after this is followed, what before is the tail
+        List<String> lines = logs.tail(file, tail, from);
         ctx.status(200).contentType("text/plain; charset=utf-8");
         if (!follow) {
             StringBuilder sb = new StringBuilder();
@@ -91,7 +92,6 @@ final class SessionHandlers {
             ctx.result(sb.toString());
             return;
         }
-        long from = logs.size(file);
         var out = ctx.outputStream();
         for (String l : lines) {
             out.write((l + "\n").getBytes(StandardCharsets.UTF_8));

@@ -71,9 +71,19 @@ final class SessionLogs {
 
     /** The last {@code lines} lines (of the file, and of its rotated copy if the file has fewer). */
     List<String> tail(Path file, int lines) {
-        Deque<String> out = new ArrayDeque<>(lines);
+        return tail(file, lines, Long.MAX_VALUE);
+    }
+
+    /** The last {@code lines} lines among the first {@code upTo} bytes of the file (and its rotated copy). */
+    List<String> tail(Path file, int lines, long upTo) {
+        Deque<String> out = new ArrayDeque<>(Math.max(lines, 1));
+        if (lines == 0) {
+            return List.of();
+        }
         for (Path p : List.of(rotated(file), file)) {
-            try (var in = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+            long limit = p.equals(file) ? upTo : Long.MAX_VALUE;
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    new LimitedStream(Files.newInputStream(p), limit), StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) {
                     if (out.size() == lines) {
                         out.removeFirst();
@@ -83,11 +93,42 @@ final class SessionLogs {
             } catch (IOException | java.io.UncheckedIOException e) {
                 // not there (no rotation yet, or no output)
             }
-            if (lines == 0) {
-                break;
-            }
         }
         return new ArrayList<>(out);
+    }
+
+    /** At most {@code limit} bytes of a stream. */
+    private static final class LimitedStream extends java.io.FilterInputStream {
+        private long left;
+
+        LimitedStream(java.io.InputStream in, long limit) {
+            super(in);
+            this.left = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int b = super.read();
+            if (b >= 0) {
+                left--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = super.read(b, off, (int) Math.min(len, left));
+            if (n > 0) {
+                left -= n;
+            }
+            return n;
+        }
     }
 
     /**

@@ -32,7 +32,7 @@ import java.util.Set;
 final class Views {
     private Views() {}
 
-    static SessionView of(ManagedSession m, Optional<UsageView> usage, List<ProcessNode> tree, String logFile) {
+    static SessionView of(ManagedSession m, String instance, Optional<UsageView> usage, List<ProcessNode> tree, String logFile) {
         Session run = m.current();
         Instant now = Instant.now();
         SessionState state = m.state();
@@ -46,7 +46,7 @@ final class Views {
                 plan.spec().directory().map(Object::toString).orElse(System.getProperty("user.dir")),
                 live && state != SessionState.RESTARTING ? run.pid() : null, identity(run.processId()),
                 run.port().isPresent() ? run.port().getAsInt() : null, run.directory().map(Object::toString).orElse(null),
-                run.containment(), null, true, started, ended, activity,
+                run.containment(), instance, true, started, ended, activity,
                 Duration.between(started, ended != null ? ended : now).toMillis(),
                 live ? Duration.between(activity, now).toMillis() : null,
                 plan.idleTimeout().map(Duration::toMillis).orElse(null), run.spec().stopPolicy().grace().toMillis(),

@@ -1,32 +1,29 @@
 package dev.tether.app.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.tether.ProcessSpec;
-import dev.tether.Session;
-import dev.tether.Stdio;
-import dev.tether.Supervisor;
-import dev.tether.TetherSettings;
-import dev.tether.client.SessionQuery;
-import dev.tether.client.api.EmergencyRecovery;
-import dev.tether.client.api.SessionRequest;
-import dev.tether.client.api.SessionState;
-import dev.tether.client.api.SessionView;
 import dev.tether.testkit.Chaos;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Emergency recovery stops every session of the daemon and every Tether-marked process of its
- * user — another live supervisor's too — and never an unmarked process, whatever its name and
- * environment look like. History stays in the registry.
- * (It stops every marked process of this user on the machine: run it alone, as CI does.)
+ * user — another live supervisor's too — and never an unmarked process, whatever its name looks
+ * like; history stays in the registry. It stops every marked process of the user that it can see,
+ * so the test runs it as pid 1 of a private pid namespace ({@code unshare --pid --mount-proc}):
+ * it sees only what it started there, and a developer's own sessions elsewhere are safe.
  */
 class EmergencyRecoveryIT {
     @TempDir
@@ -35,13 +32,9 @@ class EmergencyRecoveryIT {
     Path otherHome;
     private final String tag = Chaos.newTag("emergency");
     private final String otherTag = Chaos.newTag("emergency-other");
-    private Process decoy;
 
     @AfterEach
-    void cleanUp() {
-        if (decoy != null) {
-            decoy.destroyForcibly();
-        }
+    void nothingSurvives() {
         for (String t : List.of(tag, otherTag)) {
             int left = Chaos.survivors(t);
             Chaos.reap(t);
@@ -51,30 +44,34 @@ class EmergencyRecoveryIT {
 
     @Test
     void stopsEveryMarkedProcessOfTheUserAndNothingElse() throws Exception {
-        // An unmarked process dressed up as Tether's: its name and environment say "tether", its marker is not real.
-        decoy = new ProcessBuilder("/bin/sh", "-c", "exec -a tether-session-decoy sleep 300")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
-        TetherSettings other = TetherSettings.load(Map.of("TETHER_HOME", otherHome.toString()), Map.of());
-        try (TestDaemon daemon = TestDaemon.start(home);
-             Supervisor elsewhere = Supervisor.builder().settings(other).shutdownHook(false).open()) {
-            Session foreign = elsewhere.start(ProcessSpec.builder(Chaos.command("deep-tree", otherTag))
-                    .stdout(Stdio.discard()).stderr(Stdio.discard()).build());
-            SessionView a = daemon.client().start(SessionRequest.of(Chaos.command("double-fork-setsid", tag)));
-            SessionView b = daemon.client().start(SessionRequest.of(Chaos.command("term-ignorer", tag)).withGrace(Duration.ofMillis(300)));
-            await().atMost(Duration.ofSeconds(20)).until(() -> Chaos.survivors(tag) == 4 && Chaos.survivors(otherTag) == 121);
-
-            EmergencyRecovery r = daemon.client().emergencyRecovery();
-
-            assertThat(r.stoppedSessions()).isEqualTo(2);
-            assertThat(r.killedCount()).as("the other supervisor's tree").isGreaterThanOrEqualTo(121);
-            assertThat(Chaos.survivors(tag)).isZero();
-            assertThat(Chaos.survivors(otherTag)).isZero();
-            assertThat(decoy.isAlive()).as("an unmarked process is never touched").isTrue();
-            await().atMost(Duration.ofSeconds(10)).until(() -> foreign.state().isTerminal());
-            List<SessionView> history = daemon.client().sessions(SessionQuery.everything()).sessions();
-            assertThat(history).extracting(SessionView::id).contains(a.id(), b.id());
-            assertThat(daemon.client().sessions().count()).as("no live state left").isZero();
-            assertThat(daemon.client().session(a.id()).state()).isEqualTo(SessionState.STOPPED);
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare")) && "root".equals(System.getProperty("user.name")),
+                "isolating emergency recovery in a pid namespace needs root and unshare(1) (CI has both)");
+        List<String> argv = new ArrayList<>(List.of("/usr/bin/unshare", "--pid", "--fork", "--mount-proc",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dtether.chaos.dir=" + Chaos.dir(),
+                "-cp", System.getProperty("java.class.path"), EmergencyDriver.class.getName(),
+                home.toString(), otherHome.toString(), tag, otherTag));
+        Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Map<String, String> out = new HashMap<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                int sp = line.indexOf(' ');
+                out.put(sp < 0 ? line : line.substring(0, sp), sp < 0 ? "" : line.substring(sp + 1));
+            }
         }
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("driver output %s", out).isZero();
+        assertThat(out).containsKey("done");
+        assertThat(out.get("before")).isEqualTo("4 121");
+        assertThat(out.get("decoy_before")).isEqualTo("true");
+        assertThat(out.get("stopped_sessions")).isEqualTo("2");
+        assertThat(Integer.parseInt(out.get("killed_count"))).as("the other supervisor's tree").isGreaterThanOrEqualTo(121);
+        assertThat(out.get("survivors")).isEqualTo("0 0");
+        assertThat(out.get("decoy_alive")).as("an unmarked process is never touched").isEqualTo("true");
+        assertThat(out.get("foreign_state")).isEqualTo("EXITED");
+        assertThat(out.get("history")).as("history stays in the registry").isEqualTo("2");
+        assertThat(out.get("live")).as("no live state left").isEqualTo("0");
+        assertThat(out.get("state_a")).isEqualTo("STOPPED");
+        assertThat(out.get("state_b")).isEqualTo("true");
     }
 }
