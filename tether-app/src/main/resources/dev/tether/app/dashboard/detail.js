@@ -118,6 +118,8 @@ export class SessionDetail {
   renderLog(text, error) {
     const value = error ? `(no log: ${error.message})` : text === "" ? "(no output yet)" : text;
     if (this.log.textContent === value) return;
+    const selection = document.getSelection();
+    if (selection && !selection.isCollapsed && this.log.contains(selection.anchorNode)) return; // being copied
     const atBottom = this.log.textContent === "" || this.log.scrollTop + this.log.clientHeight >= this.log.scrollHeight - 8;
     this.log.textContent = value;
     if (atBottom) this.log.scrollTop = this.log.scrollHeight;

@@ -42,14 +42,27 @@ export function show(node, visible) {
   node.hidden = !visible;
 }
 
-/** A definition list's rows from [label, value] pairs; a value may be a node. Empty values are left out. */
-export function facts(dl, pairs) {
-  const rows = [];
-  for (const [label, value, key] of pairs) {
-    if (value === null || value === undefined || value === "") continue;
-    const dd = value instanceof Node ? el("dd", {}, value) : el("dd", { text: value });
-    if (key) dd.dataset.fact = key;
-    rows.push(el("dt", { text: label }), dd);
+/**
+ * A definition list's rows from [label, value, key] triples (keys are the page's own constants);
+ * a value may be a node; empty values are left out. The rows are rebuilt only when the set of keys
+ * changes, and a value only when it changed, so text the operator is selecting to copy (an id, a
+ * path) survives the next poll.
+ */
+export function facts(dl, triples) {
+  const wanted = triples.filter(([, v]) => v !== null && v !== undefined && v !== "");
+  const keys = wanted.map((t) => t[2]).join(" ");
+  if (dl.dataset.keys !== keys) {
+    dl.dataset.keys = keys;
+    dl.replaceChildren(...wanted.flatMap(([label, , key]) => [el("dt", { text: label }), el("dd", { dataset: { fact: key } })]));
   }
-  dl.replaceChildren(...rows);
+  for (const [label, value, key] of wanted) {
+    const dd = dl.querySelector(`:scope > dd[data-fact="${key}"]`);
+    setText(dd.previousElementSibling, label);
+    const signature = value instanceof Node ? value.tagName + "|" + (value.dataset.state || value.dataset.status || "")
+      + "|" + value.textContent : "text|" + value;
+    if (dd.dataset.signature !== signature) {
+      dd.dataset.signature = signature;
+      dd.replaceChildren(value instanceof Node ? value : document.createTextNode(String(value)));
+    }
+  }
 }

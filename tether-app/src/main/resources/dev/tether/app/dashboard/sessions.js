@@ -72,15 +72,15 @@ function updateName(td, s) {
   }
 }
 
-const text = (field, cls, value) => ({ field, cls, create: () => el("td", { class: cls }),
+const textColumn = (field, cls, value) => ({ field, cls, create: () => el("td", { class: cls }),
   update: (td, s, ctx) => setText(td, value(s, ctx)) });
 
 const LIVE_COLUMNS = [
   { field: "name", create: nameCell, update: updateName },
   { field: "state", create: () => el("td", {}, stateBadge("UNKNOWN")), update: (td, s) => updateBadge(td.firstChild, s.state) },
-  text("pid", "num mono", (s) => fmt.orDash(s.pid)),
-  text("port", "num mono", (s) => fmt.orDash(s.port)),
-  text("uptime", "num", (s) => fmt.duration(s.uptime_ms)),
+  textColumn("pid", "num mono", (s) => fmt.orDash(s.pid)),
+  textColumn("port", "num mono", (s) => fmt.orDash(s.port)),
+  textColumn("uptime", "num", (s) => fmt.duration(s.uptime_ms)),
   { field: "cpu", create: () => el("td", { class: "num" }, el("span", { class: "rate" }), el("span", { class: "sub" })),
     update: (td, s, ctx) => {
       setText(td.children[0], s.usage ? fmt.percent(ctx.cpu.percent(s.id)) : "");
@@ -91,7 +91,7 @@ const LIVE_COLUMNS = [
       setText(td.children[0], s.usage ? fmt.bytes(s.usage.rss_bytes) : fmt.DASH);
       setText(td.children[1], s.usage ? fmt.plural(s.usage.processes, "process", "processes") : "");
     } },
-  text("idle", "num", (s) => (s.idle_ms === null || s.idle_ms === undefined ? fmt.DASH : fmt.duration(s.idle_ms))
+  textColumn("idle", "num", (s) => (s.idle_ms === null || s.idle_ms === undefined ? fmt.DASH : fmt.duration(s.idle_ms))
     + (s.idle_timeout_ms ? " / " + fmt.duration(s.idle_timeout_ms) : "")),
   { field: "actions", create: () => el("td", { class: "actions-col" }, el("button", { class: "btn btn-danger btn-small",
     attrs: { type: "button" }, dataset: { action: "stop" }, text: "Stop" })),
@@ -123,9 +123,9 @@ function stopText(s) {
 const ENDED_COLUMNS = [
   LIVE_COLUMNS[0],
   LIVE_COLUMNS[1],
-  text("exit", "", exitText),
-  text("last-stop", "", stopText),
-  text("uptime", "num", (s) => fmt.duration(s.uptime_ms)),
+  textColumn("exit", "", exitText),
+  textColumn("last-stop", "", stopText),
+  textColumn("uptime", "num", (s) => fmt.duration(s.uptime_ms)),
   { field: "ended", create: () => el("td", { class: "num" }), update: (td, s, ctx) => {
     setText(td, fmt.ago(s.ended_at, ctx.now));
     td.title = fmt.time(s.ended_at);

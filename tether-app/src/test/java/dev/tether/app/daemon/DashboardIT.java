@@ -106,7 +106,7 @@ class DashboardIT {
     }
 
     @Test
-    void theLogTailAndNamesAreShownAsTextNeverAsMarkup() {
+    void theLogAndNamesAreTextNeverMarkupAndPollsUpdateInPlace() {
         String tag = tag("log");
         String line = "line <b id=\"injected\">" + tag + "</b> & done";
         SessionView s = daemon.client().start(SessionRequest.of("/bin/sh", "-c", "printf '%s\\n' \"$LINE\"; exec sleep 300")
@@ -117,6 +117,14 @@ class DashboardIT {
         page.waitUntil(Duration.ofSeconds(10), d -> line.equals(page.text("#log-tail")), "the log line in the tail");
         assertThat(page.text(row(s.id()) + " [data-action=select]")).isEqualTo("<i>log</i>");
         assertThat(page.findAll("#injected, #log-tail b, td i")).as("elements made from session output").isEmpty();
+
+        // Polls update in place: what the operator is reading (or selecting to copy) stays the same element.
+        WebElement command = page.find("#detail-facts dd[data-fact=command]");
+        WebElement listed = page.find(row(s.id()));
+        String uptime = page.text("#detail-facts dd[data-fact=uptime]");
+        page.waitUntil(Duration.ofSeconds(5), d -> !uptime.equals(page.text("#detail-facts dd[data-fact=uptime]")), "a later poll");
+        assertThat(command.getText()).as("the command, still the same element").startsWith("/bin/sh -c");
+        assertThat(listed.getDomAttribute("data-state")).as("the row, still the same element").isEqualTo("RUNNING");
     }
 
     @Test
