@@ -128,6 +128,9 @@ public final class Daemon implements AutoCloseable {
             cfg.http.compressionStrategy = CompressionStrategy.NONE;
             cfg.jetty.host = options.host();
             cfg.jetty.port = options.port();
+            // Nothing the daemon serves is meant to be framed, sniffed or leak its URL.
+            cfg.routes.before(ctx -> ctx.header("X-Content-Type-Options", "nosniff").header("X-Frame-Options", "DENY")
+                    .header("Content-Security-Policy", "frame-ancestors 'none'").header("Referrer-Policy", "no-referrer"));
             for (Route r : routes) {
                 cfg.routes.addHttpHandler(handlerType(r.method()), r.path(), r.auth() ? ctx -> {
                     token.check(ctx.header("Authorization"));

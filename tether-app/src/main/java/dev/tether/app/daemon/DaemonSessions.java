@@ -275,7 +275,9 @@ final class DaemonSessions {
                 out.add(Views.of(r, supervisor.instanceId(), logPath(r.id())));
             }
         }
-        out.sort(Comparator.comparing(SessionView::startedAt, Comparator.nullsLast(Comparator.reverseOrder())));
+        // Live ones first (newest start first), then ended ones by when they ended, latest first.
+        out.sort(Comparator.comparing((SessionView v) -> v.endedAt() == null ? Instant.MAX : v.endedAt(), Comparator.reverseOrder())
+                .thenComparing(SessionView::startedAt, Comparator.nullsLast(Comparator.reverseOrder())));
         List<SessionView> page = out.size() > q.limit() ? out.subList(0, q.limit()) : out;
         return new SessionList(List.copyOf(page), page.size());
     }

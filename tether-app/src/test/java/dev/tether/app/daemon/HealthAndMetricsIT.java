@@ -45,7 +45,10 @@ class HealthAndMetricsIT {
         assertThat(h.containment()).isIn("CGROUP", "PROCESS_GROUP_AND_MARKER", "PORTABLE");
         assertThat(h.instance()).isEqualTo(daemon.instance());
         assertThat(h.sessions()).containsKeys(SessionState.RUNNING, SessionState.STOPPED);
-        assertThat(daemon.send("GET", "/healthz", null, null, null).body()).isEqualTo("ok\n");
+        var healthz = daemon.send("GET", "/healthz", null, null, null);
+        assertThat(healthz.body()).isEqualTo("ok\n");
+        assertThat(healthz.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+        assertThat(healthz.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
     }
 
     @Test
