@@ -35,6 +35,14 @@ class CliTest {
     }
 
     @Test
+    void serveRefusesANonLoopbackAddressUnlessAllowed() {
+        Run r = run("--home", home.toString(), "serve", "--host", "0.0.0.0", "--port", "0");
+        assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("0.0.0.0").contains("--allow-remote");
+        assertThat(home.resolve("tether.pid")).as("nothing started").doesNotExist();
+    }
+
+    @Test
     void portOfAFreePort() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
