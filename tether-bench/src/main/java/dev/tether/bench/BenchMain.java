@@ -7,8 +7,9 @@ import java.util.stream.Collectors;
 
 /**
  * Runs Tether's benchmarks (spawn-and-reap rate, stop latency of a deep tree, marker scan rate;
- * SIGKILL to nothing left, registry cost, guardian memory) and writes {@code results/latest.md} and {@code results/latest.json}.
- * Figures, not tests: it fails only when a process of its own survives,
+ * SIGKILL to nothing left, registry cost, guardian memory; the daemon's list rate, concurrent
+ * start/stop and idle cost) and writes {@code results/latest.md} and {@code results/latest.json}.
+ * Figures, not tests: it fails only when a process of its own survives or a session is lost,
  * which would be a containment bug.
  *
  * <p>Run from the repository root: {@code ./mvnw -q -B -pl tether-bench -am package -DskipTests -Pbench}
@@ -38,6 +39,8 @@ public final class BenchMain {
         SigkillBench.Result sigkill = null;
         RegistryBench.Result registry = null;
         GuardianBench.Result guardian = null;
+        ServeBench.Result serve = null;
+        ChurnBench.Result churn = null;
         try {
             if (opts.runs(Section.SPAWN)) {
                 System.out.println("(a) spawn-and-reap rate of /bin/true");
@@ -63,6 +66,14 @@ public final class BenchMain {
                 System.out.println("(f) the guardian's memory");
                 guardian = new GuardianBench(kit, opts.work().resolve("guardian")).run();
             }
+            if (opts.runs(Section.SERVE_LIST) || opts.runs(Section.SERVE_IDLE)) {
+                System.out.println("(g, i) the daemon with " + opts.liveSessions() + " live sessions: GET /sessions rate, idle cost");
+                serve = new ServeBench(kit, opts).run(opts.runs(Section.SERVE_IDLE), opts.runs(Section.SERVE_LIST));
+            }
+            if (opts.runs(Section.SERVE_CHURN)) {
+                System.out.println("(h) the daemon under " + opts.churnClients() + " concurrent clients starting and stopping sessions");
+                churn = new ChurnBench(kit, opts).run();
+            }
         } finally {
             for (String tag : kit.tags()) {
                 kit.reap(tag);
@@ -72,7 +83,7 @@ public final class BenchMain {
             kit.assertNoneLeft(tag, "end of the bench");
         }
         Report.write(opts.out(), machine, Machine.loadAverage(), options,
-                new Results(spawn, stop, scan, sigkill, registry, guardian));
+                new Results(spawn, stop, scan, sigkill, registry, guardian, serve, churn));
         System.out.printf("tether-bench: done in %s; %d tags checked, none left; wrote %s/latest.{md,json}%n",
                 Duration.ofNanos(System.nanoTime() - t0).withNanos(0), kit.tags().size(), opts.out());
     }

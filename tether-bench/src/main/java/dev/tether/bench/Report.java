@@ -87,6 +87,8 @@ final class Report {
         json.put("sigkill", r.sigkill());
         json.put("registry", r.registry());
         json.put("guardian", r.guardian());
+        json.put("serve", r.serve());
+        json.put("churn", r.churn());
         Files.writeString(dir.resolve("latest.json"), Json.write(json));
         Files.writeString(dir.resolve("latest.md"), markdown(machine, loadAtEnd, options, r));
     }
@@ -114,6 +116,7 @@ final class Report {
                 .append(options).append("`\n\n");
         summary(md, spawn, stop, scan);
         LifecycleReport.summary(md, r);
+        DaemonReport.summary(md, r);
         md.append('\n');
         if (spawn != null) {
             spawnSection(md, spawn);
@@ -125,6 +128,7 @@ final class Report {
             scanSection(md, scan);
         }
         LifecycleReport.sections(md, r);
+        DaemonReport.sections(md, r);
         return md.toString();
     }
 
