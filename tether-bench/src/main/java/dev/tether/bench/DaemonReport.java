@@ -22,8 +22,10 @@ final class DaemonReport {
             Method: %,d live sessions (`sleep 3600`, each started with `POST /sessions`, 8 at a time, `CHAOS_TAG` in \
             its env). `HttpLoad`: %d connections on plain sockets, HTTP/1.1 keep-alive, one request in flight per \
             connection, each on a platform thread of the bench JVM; per window a warm-up, then a fixed measured \
-            window; only responses that end inside it count, and every one must be 200. Windows in ABBA order \
-            (`/sessions`, `/healthz`, `/healthz`, `/sessions`); the figure is the median of each route's two. *daemon \
+            window; only responses that end inside it count, and every one must be 200. Windows in ABCCBA order \
+            (`/sessions`, `/sessions` with `Accept-Encoding: gzip`, `/healthz`, `/healthz`, gzip, plain); the \
+            figure is the median of each route's two. The target is read against the plain request, the one a \
+            client that asks for no compression (java.net.http by default) makes. *daemon \
             CPU* is the daemon process's utime+stime over the window divided by the responses; *by thread* groups \
             the daemon's threads by name (`/proc/<pid>/task/*/comm`, digits dropped) with their CPU ticks (10 ms) \
             in the window.
@@ -59,6 +61,8 @@ final class DaemonReport {
             md.append(String.format(Locale.ROOT, "| daemon `GET /sessions` with %,d live sessions (%s bytes per answer), %d connections | %s req/s | %s req/s (`GET /healthz`, %d bytes) | %.3f× | ≥ 5,000 req/s | %s |%n",
                     l.liveSessions(), num(l.sessionsBodyBytes()), l.windows().getFirst().connections(), num(l.sessionsPerSecond()),
                     num(l.healthzPerSecond()), l.healthzBodyBytes(), l.ratio(), met(l.targetMet())));
+            md.append(String.format(Locale.ROOT, "| the same with `Accept-Encoding: gzip` (%s bytes per answer) | %s req/s | %s req/s (`GET /healthz`) | %.3f× | none | — |%n",
+                    num(l.gzipBodyBytes()), num(l.gzipPerSecond()), num(l.healthzPerSecond()), l.gzipRatio()));
         }
         ChurnBench.Result c = r.churn();
         if (c != null) {
@@ -99,17 +103,17 @@ final class DaemonReport {
     private static void list(StringBuilder md, ServeBench.Result s) {
         ServeBench.ListResult l = s.list();
         md.append("\n## (g) Daemon: `GET /sessions` with ").append(num(l.liveSessions())).append(" live sessions\n\n")
-                .append("| window | route | connections | warm-up s | s | responses | req/s | bytes per answer | daemon CPU µs per request | daemon CPU by thread (ticks) | client CPU ms |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+                .append("| window | request | connections | warm-up s | s | responses | req/s | bytes per answer | daemon CPU µs per request | daemon CPU by thread (ticks) | client CPU ms |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         int n = 1;
         for (HttpLoad.Window w : l.windows()) {
-            md.append(String.format(Locale.ROOT, "| %d | `GET %s` | %d | %.0f | %.0f | %s | %s | %s | %.0f | %s | %.0f |%n", n++, w.path(),
+            md.append(String.format(Locale.ROOT, "| %d | GET %s | %d | %.0f | %.0f | %s | %s | %s | %.0f | %s | %.0f |%n", n++, w.path(),
                     w.connections(), w.warmupSeconds(), w.seconds(), num(w.responses()), num(w.perSecond()), num(w.bodyBytes()),
                     w.targetCpuMicrosPerResponse(), threads(w.targetCpuTicksByThread()), w.clientCpuMillis()));
         }
-        md.append(String.format(Locale.ROOT, "%nMedian: `GET /sessions` %s req/s, `GET /healthz` %s req/s, ratio %.3f×; target ≥ 5,000 req/s: %s. "
-                        + "The %,d sessions took %.1f s to start through the API (%.0f /s, 8 at a time).%n%n",
-                num(l.sessionsPerSecond()), num(l.healthzPerSecond()), l.ratio(), met(l.targetMet()), s.liveSessions(),
-                s.startSeconds(), s.startsPerSecond()));
+        md.append(String.format(Locale.ROOT, "%nMedians: `GET /sessions` %s req/s (with gzip %s req/s), `GET /healthz` %s req/s, ratio %.3f× "
+                        + "(gzip %.3f×); target ≥ 5,000 req/s: %s. The %,d sessions took %.1f s to start through the API (%.0f /s, 8 at a time).%n%n",
+                num(l.sessionsPerSecond()), num(l.gzipPerSecond()), num(l.healthzPerSecond()), l.ratio(), l.gzipRatio(), met(l.targetMet()),
+                s.liveSessions(), s.startSeconds(), s.startsPerSecond()));
         md.append(String.format(LIST_NOTES, l.liveSessions(), l.windows().getFirst().connections()));
         stopped(md, s.stopped(), s.liveSessions(), s.liveRowsAfterExit(), s.instanceEnded());
     }

@@ -42,10 +42,16 @@ final class HttpLoad {
 
     private HttpLoad() {}
 
-    static Window run(URI base, String token, String path, int connections, Duration warmup, Duration window,
+    /** A request to load the server with: {@code label} names it in the report, {@code headers} are extra lines. */
+    record Route(String label, String path, List<String> headers) {}
+
+    static Window run(URI base, String token, Route route, int connections, Duration warmup, Duration window,
                       Target target) {
-        byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
-                + "\r\nAuthorization: Bearer " + token + "\r\nAccept: */*\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        String path = route.label();
+        StringBuilder head = new StringBuilder("GET " + route.path() + " HTTP/1.1\r\nHost: " + base.getHost() + ":"
+                + base.getPort() + "\r\nAuthorization: Bearer " + token + "\r\nAccept: */*\r\n");
+        route.headers().forEach(h -> head.append(h).append("\r\n"));
+        byte[] request = head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
         long start = System.nanoTime();
         long from = start + warmup.toNanos();
         long to = from + window.toNanos();

@@ -23,10 +23,10 @@ import java.util.stream.Stream;
  * (g) and (i), on one daemon child holding {@code liveSessions} live sessions ({@code sleep 3600},
  * started through its API): (i) its idle CPU (utime+stime from {@code /proc/<pid>/stat}) and
  * {@code VmRSS} over a window in which nobody calls it, first with 0 sessions (the baseline), then
- * with all of them; (g) requests per second of {@code GET /sessions} from {@link HttpLoad}
- * against {@code GET /healthz} (the baseline: a trivial route of the same server), windows in
- * ABBA order. Then SIGTERM by its pid: it must exit and leave nothing of its instance, and its
- * registry (opened after the exit) must hold no live row.
+ * with all of them; (g) requests per second of {@code GET /sessions} from {@link HttpLoad}, plain
+ * and with {@code Accept-Encoding: gzip}, against {@code GET /healthz} (the baseline: a trivial
+ * route of the same server), windows in ABCCBA order. Then SIGTERM by its pid: it must exit and
+ * leave nothing of its instance, and its registry (opened after the exit) must hold no live row.
  */
 final class ServeBench {
     static final double TARGET_PER_SECOND = 5_000;
@@ -41,8 +41,10 @@ final class ServeBench {
 
     record IdleResult(Idle empty, Idle loaded, double cpuRatio, double rssRatio, boolean cpuTargetMet, boolean rssTargetMet) {}
 
-    record ListResult(int liveSessions, List<HttpLoad.Window> windows, double sessionsPerSecond, double healthzPerSecond,
-                      double ratio, long sessionsBodyBytes, long healthzBodyBytes, boolean targetMet) {}
+    /** {@code gzip*}: the same GET with {@code Accept-Encoding: gzip}, which the daemon answers compressed. */
+    record ListResult(int liveSessions, List<HttpLoad.Window> windows, double sessionsPerSecond, double gzipPerSecond,
+                      double healthzPerSecond, double ratio, double gzipRatio, long sessionsBodyBytes, long gzipBodyBytes,
+                      long healthzBodyBytes, boolean targetMet) {}
 
     record Result(String instance, int liveSessions, double startSeconds, double startsPerSecond, IdleResult idle,
                   ListResult list, DaemonChild.Stopped stopped, int liveRowsAfterExit, boolean instanceEnded) {}
@@ -182,22 +184,36 @@ final class ServeBench {
                 return d.cpuTicksByThread();
             }
         };
-        for (String path : List.of("/sessions", "/healthz", "/healthz", "/sessions")) {
-            HttpLoad.Window w = HttpLoad.run(d.url(), d.token(), path, opts.connections(), warmup, window, target);
+        HttpLoad.Route sessions = new HttpLoad.Route("/sessions", "/sessions", List.of());
+        HttpLoad.Route gzip = new HttpLoad.Route("/sessions, gzip", "/sessions", List.of("Accept-Encoding: gzip"));
+        HttpLoad.Route healthz = new HttpLoad.Route("/healthz", "/healthz", List.of());
+        for (HttpLoad.Route route : List.of(sessions, gzip, healthz, healthz, gzip, sessions)) {
+            HttpLoad.Window w = HttpLoad.run(d.url(), d.token(), route, opts.connections(), warmup, window, target);
             windows.add(w);
-            System.out.printf("  serve   GET %-9s %d connections: %8.1f req/s (%d errors, %d bytes per response, daemon CPU"
-                            + " %.0f µs per request; by thread %s)%n", path, w.connections(), w.perSecond(), w.errors(),
+            System.out.printf("  serve   GET %-15s %d connections: %8.1f req/s (%d errors, %d bytes per response, daemon CPU"
+                            + " %.0f µs per request; by thread %s)%n", route.label(), w.connections(), w.perSecond(), w.errors(),
                     w.bodyBytes(), w.targetCpuMicrosPerResponse(), w.targetCpuTicksByThread());
             if (w.errors() != 0) {
-                throw new IllegalStateException("GET " + path + " answered " + w.statuses() + " under load");
+                throw new IllegalStateException("GET " + route.label() + " answered " + w.statuses() + " under load");
             }
         }
-        double sessions = Stats.median(windows.stream().filter(w -> w.path().equals("/sessions")).map(HttpLoad.Window::perSecond).toList());
-        double healthz = Stats.median(windows.stream().filter(w -> w.path().equals("/healthz")).map(HttpLoad.Window::perSecond).toList());
-        long sessionsBytes = windows.stream().filter(w -> w.path().equals("/sessions")).mapToLong(HttpLoad.Window::bodyBytes).max().orElse(0);
-        long healthzBytes = windows.stream().filter(w -> w.path().equals("/healthz")).mapToLong(HttpLoad.Window::bodyBytes).max().orElse(0);
-        return new ListResult(n, windows, Stats.round(sessions, 1), Stats.round(healthz, 1), Stats.round(sessions / healthz, 4),
-                sessionsBytes, healthzBytes, sessions >= TARGET_PER_SECOND);
+        double sessionsRate = median(windows, sessions);
+        double gzipRate = median(windows, gzip);
+        double healthzRate = median(windows, healthz);
+        long sessionsBytes = bytes(windows, sessions);
+        long gzipBytes = bytes(windows, gzip);
+        long healthzBytes = bytes(windows, healthz);
+        return new ListResult(n, windows, Stats.round(sessionsRate, 1), Stats.round(gzipRate, 1), Stats.round(healthzRate, 1),
+                Stats.round(sessionsRate / healthzRate, 4), Stats.round(gzipRate / healthzRate, 4), sessionsBytes, gzipBytes,
+                healthzBytes, sessionsRate >= TARGET_PER_SECOND);
+    }
+
+    private static double median(List<HttpLoad.Window> windows, HttpLoad.Route route) {
+        return Stats.median(windows.stream().filter(w -> w.path().equals(route.label())).map(HttpLoad.Window::perSecond).toList());
+    }
+
+    private static long bytes(List<HttpLoad.Window> windows, HttpLoad.Route route) {
+        return windows.stream().filter(w -> w.path().equals(route.label())).mapToLong(HttpLoad.Window::bodyBytes).max().orElse(0);
     }
 
     /** Removes what an earlier run left under the bench's own scratch directory. */
