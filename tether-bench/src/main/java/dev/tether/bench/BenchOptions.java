@@ -1,21 +1,58 @@
 package dev.tether.bench;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
  * Command line: {@code <repo-root> [--spawns=N] [--rounds=R] [--stop-reps=K] [--scans=S]
- * [--only=spawn,stop,scan] [--out=DIR]}. Blank arguments are ignored (Maven passes unset
+ * [--lifecycle-reps=K] [--load-seconds=S] [--connections=N] [--churn-seconds=S]
+ * [--churn-clients=N] [--idle-seconds=S] [--live-sessions=N] [--daemon-jvm-args="..."]
+ * [--only=spawn,stop,...] [--out=DIR]}. Blank arguments are ignored (Maven passes unset
  * properties as empty strings).
  */
 record BenchOptions(Path repo, int spawns, int rounds, int stopRepetitions, int scansPerRound,
-                    Set<Section> sections, Path out) {
+                    int lifecycleRepetitions, int loadSeconds, int connections, int churnSeconds, int churnClients,
+                    int idleSeconds, int liveSessions, List<String> daemonJvmArgs, Set<Section> sections, Path out) {
 
-    enum Section { SPAWN, STOP, SCAN }
+    /** What {@code --only} selects; {@code lifecycle} and {@code daemon} name groups of them. */
+    enum Section {
+        SPAWN, STOP, SCAN, SIGKILL, REGISTRY, GUARDIAN, SERVE_LIST, SERVE_CHURN, SERVE_IDLE;
+
+        static Set<Section> parse(String name) {
+            String n = name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+            return switch (n) {
+                case "LIFECYCLE" -> EnumSet.of(SIGKILL, REGISTRY, GUARDIAN);
+                case "DAEMON" -> EnumSet.of(SERVE_LIST, SERVE_CHURN, SERVE_IDLE);
+                case "ALL" -> EnumSet.allOf(Section.class);
+                default -> {
+                    try {
+                        yield EnumSet.of(valueOf(n));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("unknown section '" + name + "' in --only; use "
+                                + String.join(",", names()) + " (or the groups lifecycle, daemon, all)");
+                    }
+                }
+            };
+        }
+
+        private static List<String> names() {
+            List<String> out = new ArrayList<>();
+            for (Section s : values()) {
+                out.add(s.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            }
+            return out;
+        }
+    }
 
     static final String USAGE = "usage: BenchMain <repo-root> [--spawns=2000] [--rounds=3] [--stop-reps=10]"
-            + " [--scans=20] [--only=spawn,stop,scan] [--out=<repo>/tether-bench/results]";
+            + " [--scans=20] [--lifecycle-reps=7] [--load-seconds=10] [--connections=8] [--churn-seconds=60]"
+            + " [--churn-clients=50] [--idle-seconds=30] [--live-sessions=1000] [--daemon-jvm-args=\"...\"]"
+            + " [--only=spawn,stop,scan,sigkill,registry,guardian,serve-list,serve-churn,serve-idle]"
+            + " [--out=<repo>/tether-bench/results]";
 
     static BenchOptions parse(String[] args) {
         if (args.length == 0 || args[0].startsWith("--")) {
@@ -26,6 +63,14 @@ record BenchOptions(Path repo, int spawns, int rounds, int stopRepetitions, int 
         int rounds = 3;
         int stopReps = 10;
         int scans = 20;
+        int lifecycleReps = 7;
+        int loadSeconds = 10;
+        int connections = 8;
+        int churnSeconds = 60;
+        int churnClients = 50;
+        int idleSeconds = 30;
+        int liveSessions = 1000;
+        List<String> daemonJvmArgs = List.of();
         Set<Section> sections = EnumSet.allOf(Section.class);
         Path out = repo.resolve("tether-bench/results");
         for (int i = 1; i < args.length; i++) {
@@ -44,22 +89,47 @@ record BenchOptions(Path repo, int spawns, int rounds, int stopRepetitions, int 
                 case "rounds" -> rounds = positive(key, value);
                 case "stop-reps" -> stopReps = positive(key, value);
                 case "scans" -> scans = positive(key, value);
+                case "lifecycle-reps" -> lifecycleReps = positive(key, value);
+                case "load-seconds" -> loadSeconds = positive(key, value);
+                case "connections" -> connections = positive(key, value);
+                case "churn-seconds" -> churnSeconds = positive(key, value);
+                case "churn-clients" -> churnClients = positive(key, value);
+                case "idle-seconds" -> idleSeconds = positive(key, value);
+                case "live-sessions" -> liveSessions = positive(key, value);
+                case "daemon-jvm-args" -> daemonJvmArgs = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
                 case "out" -> out = Path.of(value).toAbsolutePath().normalize();
                 case "only" -> {
                     sections = EnumSet.noneOf(Section.class);
                     for (String s : value.split(",")) {
-                        sections.add(Section.valueOf(s.trim().toUpperCase()));
+                        if (!s.isBlank()) {
+                            sections.addAll(Section.parse(s));
+                        }
                     }
                 }
                 default -> throw new IllegalArgumentException("unknown option --" + key + "; " + USAGE);
             }
         }
-        return new BenchOptions(repo, spawns, rounds, stopReps, scans, sections, out);
+        return new BenchOptions(repo, spawns, rounds, stopReps, scans, lifecycleReps, loadSeconds, connections,
+                churnSeconds, churnClients, idleSeconds, liveSessions, daemonJvmArgs, sections, out);
+    }
+
+    boolean runs(Section s) {
+        return sections.contains(s);
     }
 
     /** The chaos kit, beside the repository: {@code <repo>/../shared/chaos}. */
     Path chaosDir() {
         return repo.resolve("../shared/chaos").normalize();
+    }
+
+    /** The daemon's executable jar, built by the tether-app module before this one. */
+    Path daemonJar() {
+        return repo.resolve("tether-app/target/tether.jar");
+    }
+
+    /** Scratch space for homes and logs: {@code tether-bench/target/bench-work}. */
+    Path work() {
+        return repo.resolve("tether-bench/target/bench-work");
     }
 
     private static int positive(String key, String value) {

@@ -34,6 +34,10 @@ final class ChaosKit {
         this.dir = dir;
     }
 
+    Path dir() {
+        return dir;
+    }
+
     Path script(String name) {
         return dir.resolve(name);
     }

@@ -74,22 +74,29 @@ final class Report {
 
     private Report() {}
 
-    static void write(Path dir, Machine machine, String loadAtEnd, SpawnBench.Result spawn, StopBench.Result stop,
-                      ScanBench.Result scan) throws IOException {
+    static void write(Path dir, Machine machine, String loadAtEnd, String options, Results r) throws IOException {
         Files.createDirectories(dir);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("command", COMMAND);
+        json.put("options", options);
         json.put("machine", machine);
         json.put("loadAverageAtEnd", loadAtEnd);
-        json.put("spawn", spawn);
-        json.put("stop", stop);
-        json.put("scan", scan);
+        json.put("spawn", r.spawn());
+        json.put("stop", r.stop());
+        json.put("scan", r.scan());
+        json.put("sigkill", r.sigkill());
+        json.put("registry", r.registry());
+        json.put("guardian", r.guardian());
+        json.put("serve", r.serve());
+        json.put("churn", r.churn());
         Files.writeString(dir.resolve("latest.json"), Json.write(json));
-        Files.writeString(dir.resolve("latest.md"), markdown(machine, loadAtEnd, spawn, stop, scan));
+        Files.writeString(dir.resolve("latest.md"), markdown(machine, loadAtEnd, options, r));
     }
 
-    private static String markdown(Machine m, String loadAtEnd, SpawnBench.Result spawn, StopBench.Result stop,
-                                   ScanBench.Result scan) {
+    private static String markdown(Machine m, String loadAtEnd, String options, Results r) {
+        SpawnBench.Result spawn = r.spawn();
+        StopBench.Result stop = r.stop();
+        ScanBench.Result scan = r.scan();
         StringBuilder md = new StringBuilder("# Tether benchmarks: latest run\n\n");
         md.append("Figures, not tests: one run on a shared, noisy machine; read them as orders of magnitude. ")
                 .append("Every raw number is in `latest.json`.\n\n");
@@ -105,8 +112,12 @@ final class Report {
         row(md, "JDK launch mechanism", m.launchMechanism());
         row(md, "processes at start", Integer.toString(m.processesAtStart()));
         row(md, "load average at start / end", m.loadAverageAtStart() + " / " + loadAtEnd);
-        md.append("\nCommand (from the repository root): `").append(COMMAND).append("`\n\n");
+        md.append("\nCommand (from the repository root): `").append(COMMAND).append("`; options of this run: `")
+                .append(options).append("`\n\n");
         summary(md, spawn, stop, scan);
+        LifecycleReport.summary(md, r);
+        DaemonReport.summary(md, r);
+        md.append('\n');
         if (spawn != null) {
             spawnSection(md, spawn);
         }
@@ -116,6 +127,8 @@ final class Report {
         if (scan != null) {
             scanSection(md, scan);
         }
+        LifecycleReport.sections(md, r);
+        DaemonReport.sections(md, r);
         return md.toString();
     }
 
@@ -158,7 +171,6 @@ final class Report {
                         f.perSecondMedian() / base.perSecondMedian(), num(f.targetPerSecond()), met(f.targetMet())));
             }
         }
-        md.append('\n');
     }
 
     private static void spawnSection(StringBuilder md, SpawnBench.Result r) {
@@ -235,15 +247,15 @@ final class Report {
         md.append("\n").append(SCAN_NOTES);
     }
 
-    private static void row(StringBuilder md, String k, String v) {
+    static void row(StringBuilder md, String k, String v) {
         md.append("| ").append(k).append(" | ").append(v.replace("|", "\\|")).append(" |\n");
     }
 
-    private static String num(double v) {
+    static String num(double v) {
         return String.format(Locale.ROOT, "%,.0f", v);
     }
 
-    private static String met(Boolean b) {
+    static String met(Boolean b) {
         return b == null ? "—" : b ? "yes" : "**no**";
     }
 }
