@@ -75,8 +75,7 @@ final class PsCommand implements Callable<Integer> {
         List<Row> rows = new ArrayList<>();
         for (SessionView s : client.sessions(all ? SessionQuery.everything() : SessionQuery.live()).sessions()) {
             UsageView u = s.usage();
-            Long pid = s.pid() != null ? s.pid() : s.process() == null ? null : s.process().pid(); // as the registry keeps it
-            rows.add(new Row(s.id(), s.name(), s.state().name(), pid, s.port(),
+            rows.add(new Row(s.id(), s.name(), s.state().name(), s.pid(), s.port(),
                     s.instance() != null ? s.instance() : s.owned() ? daemonInstance : null,
                     s.startedAt() == null ? null : s.startedAt().toString(),
                     s.uptimeMs() == null ? 0 : s.uptimeMs() / 1000, u == null ? null : u.cpuMs() / 1000.0,
@@ -93,7 +92,8 @@ final class PsCommand implements Callable<Integer> {
                 ResourceUsage u = home.usage(s);
                 Instant start = s.startedAt().orElse(s.intent().createdAt());
                 Instant end = s.endedAt().orElse(Instant.now());
-                rows.add(new Row(s.id(), s.name(), s.state().name(), s.main().map(m -> m.pid()).orElse(null),
+                // A pid only while something may run: an ended session's old pid may belong to another program now.
+                rows.add(new Row(s.id(), s.name(), s.state().name(), s.isLive() ? s.main().map(m -> m.pid()).orElse(null) : null,
                         s.intent().port().isPresent() ? s.intent().port().getAsInt() : null, s.intent().instanceId(),
                         start.toString(), Duration.between(start, end).toSeconds(),
                         s.isLive() ? u.cpu().toMillis() / 1000.0 : null, s.isLive() ? u.rssBytes() : null,

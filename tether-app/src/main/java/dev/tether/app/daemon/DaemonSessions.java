@@ -111,7 +111,7 @@ final class DaemonSessions {
         listings.changed();
         log.info("session {} ({}) started: pid {}{}", m.id, run.name(), run.pid(),
                 run.port().isPresent() ? ", port " + run.port().getAsInt() : "");
-        return view(m, false);
+        return view(m, true);
     }
 
     private static String reason(NotReadyException e) {
@@ -223,7 +223,7 @@ final class DaemonSessions {
                         + " process(es) survived SIGKILL (see GET /sessions/" + id + "); DELETE again to retry");
             }
         });
-        return view(m, false);
+        return view(m, true);
     }
 
     SessionView activity(String id) {
@@ -235,7 +235,7 @@ final class DaemonSessions {
         m.touch(now);
         listings.changed();
         registry.touchActivity(m.current().id(), now);
-        return view(m, false);
+        return view(m, true);
     }
 
     /** One session with its process tree: a managed one, else a registry row. */
@@ -244,7 +244,7 @@ final class DaemonSessions {
         if (m != null) {
             return view(m, true);
         }
-        return registry.session(id).map(r -> Views.of(r, supervisor.instanceId(), logPath(id)))
+        return registry.session(id).map(r -> Views.of(r, true, logPath(id)))
                 .orElseThrow(() -> unknown(id));
     }
 
@@ -272,7 +272,7 @@ final class DaemonSessions {
         }
         for (SessionRecord r : registry.sessions(filter)) {
             if (!seen.contains(r.id()) && q.wants(SessionState.valueOf(r.state().name()), r.name(), r.intent().tags())) {
-                out.add(Views.of(r, supervisor.instanceId(), logPath(r.id())));
+                out.add(Views.of(r, false, null));
             }
         }
         // Live ones first (newest start first), then ended ones by when they ended, latest first.
@@ -407,7 +407,7 @@ final class DaemonSessions {
         boolean live = !m.state().isTerminal() && !run.state().isTerminal();
         Optional<UsageView> u = live ? Optional.of(usage.get(run, detail)) : Optional.empty();
         List<ProcessNode> tree = detail && live ? Views.tree(run.members()) : null;
-        return Views.of(m, supervisor.instanceId(), u, tree, m.plan.logFile().toString());
+        return Views.of(m, supervisor.instanceId(), detail, u, tree, m.plan.logFile().toString());
     }
 
     private String logPath(String id) {

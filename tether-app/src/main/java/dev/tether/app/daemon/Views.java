@@ -32,7 +32,12 @@ import java.util.Set;
 final class Views {
     private Views() {}
 
-    static SessionView of(ManagedSession m, String instance, Optional<UsageView> usage, List<ProcessNode> tree, String logFile) {
+    /**
+     * A managed session; with {@code detail} every field, else the list form, which leaves out what
+     * only a look at one session needs (identity, containment, working directory, log file, runs).
+     */
+    static SessionView of(ManagedSession m, String instance, boolean detail, Optional<UsageView> usage, List<ProcessNode> tree,
+                          String logFile) {
         Session run = m.current();
         Instant now = Instant.now();
         SessionState state = m.state();
@@ -43,32 +48,34 @@ final class Views {
         var plan = m.plan;
         Restart restart = plan.restart();
         return new SessionView(m.id, run.name(), state, List.copyOf(run.spec().tags()), run.spec().argv(),
-                plan.spec().directory().map(Object::toString).orElse(System.getProperty("user.dir")),
-                live && state != SessionState.RESTARTING ? run.pid() : null, identity(run.processId()),
+                detail ? plan.spec().directory().map(Object::toString).orElse(System.getProperty("user.dir")) : null,
+                live && state != SessionState.RESTARTING ? run.pid() : null, detail ? identity(run.processId()) : null,
                 run.port().isPresent() ? run.port().getAsInt() : null, run.directory().map(Object::toString).orElse(null),
-                run.containment(), instance, true, started, ended, activity,
+                detail ? run.containment() : null, instance, true, started, ended, activity,
                 Duration.between(started, ended != null ? ended : now).toMillis(),
                 live ? Duration.between(activity, now).toMillis() : null,
                 plan.idleTimeout().map(Duration::toMillis).orElse(null), run.spec().stopPolicy().grace().toMillis(),
                 m.lastExit().map(Views::exit).orElse(null), m.lastStop().map(Views::stop).orElse(null),
                 new RestartView(restart.policy(), restart.maxRestarts(), m.restarts(), restart.backoff().toMillis(),
                         m.nextRestartAt().orElse(null)),
-                live ? usage.orElse(null) : null, tree, logFile, m.runs());
+                live ? usage.orElse(null) : null, tree, detail ? logFile : null, detail ? m.runs() : null);
     }
 
-    /** A registry row this daemon does not run: history, or another live supervisor's session. */
-    static SessionView of(SessionRecord r, String selfInstance, String logFile) {
+    /** A registry row this daemon does not run: history, or another live supervisor's session (list form unless {@code detail}). */
+    static SessionView of(SessionRecord r, boolean detail, String logFile) {
         Instant now = Instant.now();
         Instant started = r.startedAt().orElse(r.intent().createdAt());
         return new SessionView(r.id(), r.name(), SessionState.valueOf(r.state().name()), List.copyOf(r.intent().tags()),
-                r.intent().argv(), r.intent().cwd().toString(), r.isLive() ? r.main().map(ProcessId::pid).orElse(null) : null,
-                r.main().map(Views::identity).orElse(null), r.intent().port().isPresent() ? r.intent().port().getAsInt() : null,
+                r.intent().argv(), detail ? r.intent().cwd().toString() : null,
+                r.isLive() ? r.main().map(ProcessId::pid).orElse(null) : null,
+                detail ? r.main().map(Views::identity).orElse(null) : null,
+                r.intent().port().isPresent() ? r.intent().port().getAsInt() : null,
                 r.intent().directory().map(Object::toString).orElse(null),
-                r.intent().cgroup().map(c -> "cgroup " + c).orElse("marker " + r.intent().marker()), r.instanceId(),
+                detail ? r.intent().cgroup().map(c -> "cgroup " + c).orElse("marker " + r.intent().marker()) : null, r.instanceId(),
                 false, started, r.endedAt().orElse(null), r.lastActivity(),
                 Duration.between(started, r.endedAt().orElse(now)).toMillis(), null, null, null,
                 r.exit().map(Views::exit).orElse(null), r.stopReport().map(Views::stop).orElse(null), null, null, null,
-                logFile, List.of(r.id()));
+                detail ? logFile : null, detail ? List.of(r.id()) : null);
     }
 
     static ProcessIdentity identity(ProcessId id) {

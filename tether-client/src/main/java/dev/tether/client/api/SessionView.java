@@ -4,8 +4,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A session as {@code GET /sessions/{id}} (and, without {@code processes}, {@code GET /sessions})
- * reports it.
+ * A session as {@code GET /sessions/{id}} reports it. {@code GET /sessions} gives the list form:
+ * without {@code process}, {@code cwd}, {@code containment}, {@code processes}, {@code log_file}
+ * and {@code runs}, which only a look at one session needs.
  *
  * @param id           the session id (stable across restarts: the id of its first run)
  * @param name         its label
