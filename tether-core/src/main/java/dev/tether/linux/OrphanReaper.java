@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>How: {@code waitid(P_ALL, WEXITED|WNOWAIT)} only as a trigger (it reaps nothing); the
  * zombies are listed from {@code /proc/self/task/*}{@code /children}; a session main process is
- * left to the {@link ExitWatcher}; a zombie known to come from a Tether session is reaped at once;
+ * left to the {@link ExitWatcher} (when the trigger names one, without listing or locking at all);
+ * a zombie known to come from a Tether session is reaped at once;
  * any other is reaped only after it stayed unreaped for {@link #UNCLAIMED_GRACE} (the JDK's own
  * reaper takes its children within microseconds, so what is left that long is nobody's).
  * Spawns hold {@link #spawnLock()} until their pidfd is watched, so a main process that exits
@@ -36,6 +37,8 @@ final class OrphanReaper {
     private static final Logger log = LoggerFactory.getLogger(OrphanReaper.class);
     static final Duration UNCLAIMED_GRACE = Duration.ofSeconds(2);
     private static final long PENDING_PAUSE_MILLIS = 20;
+    /** How long a watched main's zombie is left to the exit watcher before the full scan looks at it. */
+    private static final Duration WATCHED_REAP_WAIT = Duration.ofMillis(50);
 
     private final ExitWatcher watcher;
     private final LongPredicate fromSession;
@@ -97,6 +100,12 @@ final class OrphanReaper {
                     }
                     continue;
                 }
+                long zombie = info.get(java.lang.foreign.ValueLayout.JAVA_INT, Structs.SIGINFO_SI_PID);
+                if (watcher.isWatched(zombie) && awaitReapedByWatcher(zombie)) {
+                    // A session's main process: the exit watcher reaps it within microseconds. Let
+                    // it, without the scan and the lock that would hold up the next spawn.
+                    continue;
+                }
                 if (!reapZombies(info)) {
                     Thread.sleep(PENDING_PAUSE_MILLIS); // zombies pending (someone else's, or in grace)
                 }
@@ -106,6 +115,21 @@ final class OrphanReaper {
         } catch (Throwable t) {
             log.error("orphan reaper died", t);
         }
+    }
+
+    /**
+     * Waits (briefly) until the exit watcher has reaped a zombie it watches; false if it has not
+     * by then, so that the full scan still runs and other orphans are not starved behind it.
+     */
+    private boolean awaitReapedByWatcher(long pid) {
+        long deadline = System.nanoTime() + WATCHED_REAP_WAIT.toNanos();
+        while (watcher.isWatched(pid)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        }
+        return true;
     }
 
     /** Reaps what may be reaped now; returns whether at least one zombie was reaped. */
