@@ -34,7 +34,6 @@ class GuardianSweepIT {
     private static final Duration CLEANUP = Duration.ofSeconds(1);
     /** The guardian's own bound on its sweep is about 5 s. */
     private static final Duration GUARDIAN_EXIT = Duration.ofSeconds(6);
-    private static final int KILLED = 128 + 9;
 
     private final String instance = "gsweep" + ProcessHandle.current().pid() + "n" + COUNTER.incrementAndGet();
     private final List<Process> started = new ArrayList<>();
@@ -80,9 +79,10 @@ class GuardianSweepIT {
 
         guardian.getOutputStream().close(); // the supervisor died
 
+        // Only its end is checked, not its status: once it died inside a tether cgroup, this JVM's
+        // orphan reaper (initialised by the assumption above) may reap it before the JDK does.
         await().pollInterval(Duration.ofMillis(10)).atMost(CLEANUP)
                 .until(() -> !canary.isAlive() && !late.isAlive() && Leaks.ofInstance(instance).isEmpty());
-        assertThat(late.exitValue()).as("killed, or refused by its gate").isIn(KILLED, LinuxSpawner.GATE_FAILED_STATUS);
         await().atMost(GUARDIAN_EXIT).until(() -> !guardian.isAlive());
         assertThat(cgroup).as("instance cgroup removed by the guardian").doesNotExist();
     }
