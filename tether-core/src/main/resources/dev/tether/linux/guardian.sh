@@ -59,12 +59,14 @@ fi
 # environment (no marker) and is in no session cgroup; a moment later it execs its cgroup gate,
 # which carries the marker and writes itself into its session's cgroup.procs. A single
 # cgroup.kill and marker scan can both run in that moment and miss it. So every pass kills the
-# instance cgroup and every marked process; the sweep ends after QUIET passes in a row found
-# nothing (about 100 ms), and only by removing the cgroup directories: once they are gone a late
-# gate cannot enter (its echo fails and it exits 112 before exec'ing the command), and if one
-# entered since the last pass, rmdir fails and the sweep goes on. Bounded (about 5 s): what is
-# left then is reconciliation's.
-QUIET=3
+# instance cgroup and every marked process, and the sweep ends only once passes have found
+# nothing for a quiet period. With cgroups it ends by removing the cgroup directories: once they
+# are gone a late gate cannot enter (its echo fails and it exits 112 before exec'ing the
+# command), and if one entered since the last pass, rmdir fails and the sweep goes on; 100 ms of
+# quiet is enough. Without cgroups nothing bars a late exec, so the quiet period is the 1 s a
+# supervisor's death may take to clean up. Bounded (about 5 s): what is left then is
+# reconciliation's.
+if [ "$cg" = - ]; then quiet_for=100; else quiet_for=10; fi # centiseconds
 clock() { # t = centiseconds since boot (the 1 prefix keeps a fraction like 08 from reading as octal)
   read -r up _ < /proc/uptime; t=$((${up%.*} * 100 + 1${up#*.} - 100))
 }
@@ -78,7 +80,7 @@ removed() { # the instance cgroup and its session cgroups removed (deepest first
   find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null
   [ ! -d "$cg" ]
 }
-clock; end=$((t + 500)) quiet=0
+clock; end=$((t + 500)) calm=""
 while :; do
   kill_cgroup
   pids=""
@@ -86,17 +88,19 @@ while :; do
     p=${f#/proc/}; p=${p%/environ}
     [ "$p" = "$self" ] || pids="$pids $p"
   done
+  clock
   if [ -n "$pids" ]; then
     kill -STOP $pids 2>/dev/null
     kill -KILL $pids 2>/dev/null
-    quiet=0 pause=0
+    calm="" pause=0
   elif populated; then
-    quiet=0 pause=0.01
+    calm="" pause=0.01
   else
-    quiet=$((quiet + 1)) pause=0.05
-    [ "$quiet" -ge "$QUIET" ] && removed && break
+    [ -n "$calm" ] || calm=$t # the first pass of a quiet period
+    pause=0.05
+    [ $((t - calm)) -ge "$quiet_for" ] && removed && break
   fi
-  clock; [ "$t" -lt "$end" ] || break
+  [ "$t" -lt "$end" ] || break
   [ "$pause" = 0 ] || sleep "$pause"
 done
 exit 0

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
@@ -40,8 +39,8 @@ class GuardianSweepIT {
     private Path cgroup;
     private Path procs;
 
-    @BeforeEach
-    void sessionCgroup() throws IOException {
+    /** An instance cgroup with one session cgroup, as a supervisor with cgroup containment makes them. */
+    private void sessionCgroup() throws IOException {
         Assumptions.assumeTrue(LinuxPlatform.usable() && LinuxPlatform.cgroupsAvailable(), "needs writable cgroup v2");
         cgroup = LinuxPlatform.instanceCgroup(instance).orElseThrow();
         Files.createDirectories(cgroup.resolve("s1"));
@@ -68,6 +67,7 @@ class GuardianSweepIT {
 
     @RepeatedTest(20)
     void aGateThatEntersRightAfterTheFirstKillIsKilledToo() throws Exception {
+        sessionCgroup();
         // The straggler's stdin is a pipe whose only write end the canary holds: the guardian's
         // first kill is what sends it on, as a supervisor's death lets its in-flight spawn go on.
         List<Process> pair = ProcessBuilder.startPipeline(List.of(inSessionBuilder(), stragglerBuilder()));
@@ -89,6 +89,7 @@ class GuardianSweepIT {
 
     @Test
     void aGateThatComesAfterTheGuardianFinishedCannotEnter() throws Exception {
+        sessionCgroup();
         Process canary = inSession();
         Process late = straggler();
         Process guardian = guardian();
@@ -104,9 +105,37 @@ class GuardianSweepIT {
         assertThat(Leaks.ofInstance(instance)).isEmpty();
     }
 
-    /** The guardian as GuardianProcess starts it, its stdin a pipe whose write end the test holds. */
+    @RepeatedTest(5)
+    void withoutCgroupsAMarkedProcessThatExecsRightAfterTheFirstSweepIsKilledToo() throws Exception {
+        // Marker containment: nothing bars a late exec, so the guardian keeps sweeping for a while.
+        ProcessBuilder canaryPb = new ProcessBuilder("/bin/sleep", "300").redirectError(ProcessBuilder.Redirect.DISCARD);
+        canaryPb.environment().put(ProcessSpec.INSTANCE_MARKER, instance);
+        ProcessBuilder stragglerPb = new ProcessBuilder("/bin/sh", "-c",
+                "read -r go; exec env \"" + ProcessSpec.INSTANCE_MARKER + "=$0\" /bin/sh -c 'sleep 300 & exec sleep 300'", instance)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+        stragglerPb.environment().remove(ProcessSpec.INSTANCE_MARKER);
+        List<Process> pair = ProcessBuilder.startPipeline(List.of(canaryPb, stragglerPb));
+        started.addAll(pair);
+        Process canary = pair.get(0);
+        Process late = pair.get(1);
+        Process guardian = guardian("-");
+
+        guardian.getOutputStream().close();
+
+        await().pollInterval(Duration.ofMillis(10)).atMost(CLEANUP)
+                .until(() -> !canary.isAlive() && !late.isAlive() && Leaks.ofInstance(instance).isEmpty());
+        assertThat(late.exitValue()).as("killed").isEqualTo(128 + 9);
+        await().atMost(GUARDIAN_EXIT).until(() -> !guardian.isAlive());
+        assertThat(Leaks.ofInstance(instance)).isEmpty();
+    }
+
     private Process guardian() throws IOException {
-        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", GuardianProcess.SCRIPT, "tether-guardian", instance, cgroup.toString())
+        return guardian(cgroup.toString());
+    }
+
+    /** The guardian as GuardianProcess starts it, its stdin a pipe whose write end the test holds. */
+    private Process guardian(String cgroupOrDash) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", GuardianProcess.SCRIPT, "tether-guardian", instance, cgroupOrDash)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().clear();
         pb.environment().putAll(Map.of("PATH", "/usr/bin:/bin", GuardianProcess.GUARDIAN_MARKER, instance));
