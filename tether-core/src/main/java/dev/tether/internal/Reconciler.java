@@ -31,10 +31,11 @@ import org.slf4j.LoggerFactory;
  * process is dead: its live sessions are stopped by the one stop algorithm (cgroup, or marker
  * and process group, identity-checked), their directories removed, their ports released, their
  * rows closed as {@link SessionState#LOST} with what the stop found; marked processes of that
- * instance that no row names are stopped too; its cgroup is removed and its row closed. Live
- * instances (this one and others on the same home) are never touched, except that this
- * instance's rows that claim a session it no longer runs are corrected. Stale session
- * directories are swept.
+ * instance that no row names are stopped too; whatever is still in its cgroup then (a spawn it
+ * had in flight when it died enters its session's cgroup late) is killed, the cgroup removed and
+ * its row closed. Live instances (this one and others on the same home) are never touched,
+ * except that this instance's rows that claim a session it no longer runs are corrected. Stale
+ * session directories are swept.
  */
 public final class Reconciler {
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
@@ -103,7 +104,7 @@ public final class Reconciler {
                 known.add(p.session().get());
             }
         }
-        if (platform.releaseInstance(instance.id())) {
+        if (platform.releaseDeadInstance(instance.id())) {
             c.cgroups++;
         }
         registry.markInstanceEnded(instance.id(), Instant.now());

@@ -2,8 +2,13 @@ package dev.tether.linux;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -105,13 +110,40 @@ final class Cgroups {
         Files.writeString(file, value, StandardCharsets.US_ASCII);
     }
 
-    /** Every cgroup directory at or below {@code dir}, deepest first (the order rmdir needs). */
+    /**
+     * Every cgroup directory at or below {@code dir}, each after all of its descendants (the order
+     * rmdir needs). Another process (a guardian, another supervisor's reconciliation) may be
+     * removing the tree meanwhile: a subdirectory that vanishes is left out, as it has no members
+     * left; only {@code dir} itself missing is an error ({@link NoSuchFileException}).
+     */
     static List<Path> treeDeepestFirst(Path dir) throws IOException {
-        try (var walk = Files.walk(dir)) {
-            return walk.filter(Files::isDirectory)
-                    .sorted((a, b) -> Integer.compare(b.getNameCount(), a.getNameCount()))
-                    .toList();
+        List<Path> out = new ArrayList<>();
+        collect(dir, true, out);
+        return out;
+    }
+
+    private static void collect(Path dir, boolean top, List<Path> out) throws IOException {
+        List<Path> children = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) {
+            ds.forEach(children::add);
+        } catch (NoSuchFileException e) {
+            if (top) {
+                throw e;
+            }
+            return;
+        } catch (DirectoryIteratorException e) {
+            if (e.getCause() instanceof NoSuchFileException gone) {
+                if (top) {
+                    throw gone;
+                }
+                return;
+            }
+            throw e.getCause();
         }
+        for (Path child : children) {
+            collect(child, false, out);
+        }
+        out.add(dir);
     }
 
     private static String unescape(String mountField) {

@@ -33,7 +33,8 @@ final class GuardianProcess implements Guardian {
     /** Environment variable naming the instance a guardian watches (for diagnostics and tests). */
     static final String GUARDIAN_MARKER = "TETHER_GUARDIAN";
     private static final String SHELL = "/bin/sh";
-    private static final String SCRIPT = loadScript();
+    /** guardian.sh, run as {@code sh -c SCRIPT tether-guardian INSTANCE CGROUP_OR_DASH}. */
+    static final String SCRIPT = loadScript();
     private static final int MAX_RESPAWNS_PER_MINUTE = 10;
 
     private final String instanceId;

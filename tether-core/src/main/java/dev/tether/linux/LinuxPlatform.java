@@ -5,6 +5,7 @@ import dev.tether.ProcessId;
 import dev.tether.ProcessInfo;
 import dev.tether.ProcessSpec;
 import dev.tether.Signal;
+import dev.tether.internal.Poll;
 import dev.tether.linux.libc.LibC;
 import dev.tether.spi.Guardian;
 import dev.tether.spi.Platform;
@@ -14,9 +15,12 @@ import dev.tether.spi.SpawnRequest;
 import dev.tether.spi.SpawnedProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Linux through the Foreign Function &amp; Memory API: {@code posix_spawn}, pidfds and one epoll
@@ -24,6 +28,10 @@ import java.util.Optional;
  * (else process group + environment marker).
  */
 public final class LinuxPlatform implements Platform {
+    private static final Logger log = LoggerFactory.getLogger(LinuxPlatform.class);
+    /** How long reconciliation keeps killing what is in a dead instance's cgroup before it leaves the cgroup. */
+    private static final Duration DEAD_RELEASE_LIMIT = Duration.ofSeconds(2);
+    private static final Duration KILL_SETTLE = Duration.ofMillis(250);
     private static volatile Machinery machinery;
 
     private final Containment containment;
@@ -118,6 +126,35 @@ public final class LinuxPlatform implements Platform {
             return false;
         }
         return new CgroupScope(dir, m.reaper).isEmpty() && removeTree(dir);
+    }
+
+    @Override
+    public boolean releaseDeadInstance(String instanceId) {
+        if (cgroupBase.isEmpty()) {
+            return false;
+        }
+        Path dir = cgroupBase.get().resolve(Cgroups.INSTANCE_PREFIX + instanceId);
+        CgroupScope all = new CgroupScope(dir, m.reaper);
+        long deadline = System.nanoTime() + DEAD_RELEASE_LIMIT.toNanos();
+        int killed = 0;
+        while (Files.isDirectory(dir)) {
+            if (all.isEmpty() && removeTree(dir)) {
+                if (killed > 0) {
+                    log.warn("killed {} process(es) still in the cgroup of dead supervisor {} after its sessions were stopped",
+                            killed, instanceId);
+                }
+                return true;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                log.warn("cgroup {} of dead supervisor {} could not be emptied and removed", dir, instanceId);
+                return false;
+            }
+            List<ProcessId> inside = all.members();
+            killed += inside.size();
+            all.killAll(inside); // the instance is dead: everything in its cgroup is what it left
+            Poll.until(all::isEmpty, KILL_SETTLE);
+        }
+        return false; // removed meanwhile, by its guardian
     }
 
     private static boolean removeTree(Path dir) {

@@ -33,7 +33,8 @@ import java.util.concurrent.locks.Lock;
 final class LinuxSpawner {
     /** Exit status of the gate when it cannot enter the session's cgroup. */
     static final int GATE_FAILED_STATUS = 112;
-    private static final String GATE_SCRIPT = "echo $$ > \"$0\" || exit " + GATE_FAILED_STATUS + "; exec \"$@\"";
+    /** The gate: enters the cgroup whose cgroup.procs is {@code $0}, or exits {@link #GATE_FAILED_STATUS}; then execs {@code "$@"}. */
+    static final String GATE_SCRIPT = "echo $$ > \"$0\" || exit " + GATE_FAILED_STATUS + "; exec \"$@\"";
     private static final String GATE_SHELL = "/bin/sh";
     private static final String DEV_NULL = "/dev/null";
     private static final int FILE_MODE = 0644;

@@ -51,6 +51,20 @@ public interface Platform {
         return false;
     }
 
+    /**
+     * Removes what the platform made for a supervisor instance known to be dead (by identity),
+     * first killing whatever is still inside it. Its sessions have been stopped by then, but a
+     * spawn the instance had in flight when it died can enter its session's cgroup afterwards
+     * (the gate runs once the dead JVM's vfork child execs), and a process whose row was lost is
+     * stopped by no session. Kills and retries until the removal succeeds (after which nothing
+     * can enter) or a short limit passes.
+     *
+     * @return whether something was removed
+     */
+    default boolean releaseDeadInstance(String instanceId) {
+        return releaseInstance(instanceId);
+    }
+
     /** Starts the guardian of a supervisor instance; {@link Guardian#NONE} where there is none. */
     default Guardian startGuardian(String instanceId) {
         return Guardian.NONE;

@@ -19,9 +19,12 @@ while IFS= read -r line; do
 done
 
 # 1. The instance cgroup: cgroup.kill takes every session cgroup below it, escapees included.
-if [ "$cg" != - ] && [ -d "$cg" ]; then
-  echo 1 > "$cg/cgroup.kill" 2>/dev/null
-fi
+kill_cgroup() {
+  if [ "$cg" != - ] && [ -d "$cg" ]; then
+    echo 1 > "$cg/cgroup.kill" 2>/dev/null
+  fi
+}
+kill_cgroup
 
 # 2. Session mains by identity, and whatever still shares their session or process group.
 start_of() { # $1 = pid -> start time (field 22), empty if gone
@@ -51,27 +54,53 @@ if [ -n "$valid" ]; then
   done
 fi
 
-# 3. Everything carrying this instance's marker, stopped then killed until none is left.
-i=0
+# 3. Sweep until quiet, then remove the cgroups. A spawn the supervisor had in flight when it
+# died outlives it: a posix_spawn child that has not exec'd yet still shows the supervisor's
+# environment (no marker) and is in no session cgroup; a moment later it execs its cgroup gate,
+# which carries the marker and writes itself into its session's cgroup.procs. A single
+# cgroup.kill and marker scan can both run in that moment and miss it. So every pass kills the
+# instance cgroup and every marked process, and the sweep ends only once passes have found
+# nothing for a quiet period. With cgroups it ends by removing the cgroup directories: once they
+# are gone a late gate cannot enter (its echo fails and it exits 112 before exec'ing the
+# command), and if one entered since the last pass, rmdir fails and the sweep goes on; 100 ms of
+# quiet is enough. Without cgroups nothing bars a late exec, so the quiet period is the 1 s a
+# supervisor's death may take to clean up. Bounded (about 5 s): what is left then is
+# reconciliation's.
+if [ "$cg" = - ]; then quiet_for=100; else quiet_for=10; fi # centiseconds
+clock() { # t = centiseconds since boot (the 1 prefix keeps a fraction like 08 from reading as octal)
+  read -r up _ < /proc/uptime; t=$((${up%.*} * 100 + 1${up#*.} - 100))
+}
+populated() { # "populated 1" is the first line of cgroup.events while any process is in the tree
+  [ "$cg" != - ] || return 1
+  read -r k v 2>/dev/null < "$cg/cgroup.events" || return 1
+  [ "$k" = populated ] && [ "$v" = 1 ]
+}
+removed() { # the instance cgroup and its session cgroups removed (deepest first), or none to remove
+  [ "$cg" != - ] && [ -d "$cg" ] || return 0
+  find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null
+  [ ! -d "$cg" ]
+}
+clock; end=$((t + 500)) calm=""
 while :; do
+  kill_cgroup
   pids=""
   for f in $(grep -lzxF "TETHER_INSTANCE=$inst" /proc/[0-9]*/environ 2>/dev/null); do
     p=${f#/proc/}; p=${p%/environ}
     [ "$p" = "$self" ] || pids="$pids $p"
   done
-  [ -n "$pids" ] || break
-  kill -STOP $pids 2>/dev/null
-  kill -KILL $pids 2>/dev/null
-  i=$((i + 1)); [ "$i" -lt 100 ] || break
+  clock
+  if [ -n "$pids" ]; then
+    kill -STOP $pids 2>/dev/null
+    kill -KILL $pids 2>/dev/null
+    calm="" pause=0
+  elif populated; then
+    calm="" pause=0.01
+  else
+    [ -n "$calm" ] || calm=$t # the first pass of a quiet period
+    pause=0.05
+    [ $((t - calm)) -ge "$quiet_for" ] && removed && break
+  fi
+  [ "$t" -lt "$end" ] || break
+  [ "$pause" = 0 ] || sleep "$pause"
 done
-
-# 4. Remove the emptied cgroups (deepest first); reconciliation removes any left.
-if [ "$cg" != - ] && [ -d "$cg" ]; then
-  i=0
-  while [ -d "$cg" ] && [ "$i" -lt 100 ]; do
-    find "$cg" -depth -type d -exec rmdir {} \; 2>/dev/null
-    [ -d "$cg" ] && sleep 0.01
-    i=$((i + 1))
-  done
-fi
 exit 0
