@@ -33,7 +33,7 @@ final class GuardianProcess implements Guardian {
     /** Environment variable naming the instance a guardian watches (for diagnostics and tests). */
     static final String GUARDIAN_MARKER = "TETHER_GUARDIAN";
     private static final String SHELL = "/bin/sh";
-    /** guardian.sh, run as {@code sh -c SCRIPT tether-guardian INSTANCE CGROUP_OR_DASH}. */
+    /** guardian.sh, run as {@code sh -c SCRIPT tether-guardian INSTANCE CGROUP_OR_DASH MAINS_FILE_OR_DASH}. */
     static final String SCRIPT = loadScript();
     private static final int MAX_RESPAWNS_PER_MINUTE = 10;
 
@@ -42,6 +42,7 @@ final class GuardianProcess implements Guardian {
     private final LinuxSpawner spawner;
     private final OrphanReaper reaper;
     private final Set<ProcessId> mains = new LinkedHashSet<>(); // guarded by this
+    private final Optional<MainsFile> mainsFile; // without a cgroup: what the guardian reads once the JVM died
     private SpawnedProcess current; // guarded by this
     private OutputStream pipe; // guarded by this
     private boolean dismissed; // guarded by this
@@ -53,6 +54,7 @@ final class GuardianProcess implements Guardian {
         this.instanceCgroup = instanceCgroup;
         this.spawner = spawner;
         this.reaper = reaper;
+        this.mainsFile = instanceCgroup.isEmpty() ? Optional.of(MainsFile.create(instanceId)) : Optional.empty();
         synchronized (this) {
             spawn();
         }
@@ -60,7 +62,7 @@ final class GuardianProcess implements Guardian {
 
     private void spawn() {
         ProcessSpec spec = ProcessSpec.builder(SHELL, "-c", SCRIPT, "tether-guardian", instanceId,
-                        instanceCgroup.map(Path::toString).orElse("-"))
+                        instanceCgroup.map(Path::toString).orElse("-"), mainsFile.map(f -> f.path().toString()).orElse("-"))
                 .name("tether-guardian").stdin(Stdio.pipe()).stdout(Stdio.discard()).stderr(Stdio.discard()).build();
         Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", GUARDIAN_MARKER, instanceId);
         SpawnedProcess p = spawner.spawn(new SpawnRequest(spec, Path.of(SHELL), env, Path.of("/"),
@@ -68,9 +70,6 @@ final class GuardianProcess implements Guardian {
         current = p;
         pipe = p.stdin().orElseThrow();
         p.onExit().whenComplete((exit, error) -> exited(p));
-        for (ProcessId m : mains) {
-            send("main " + m.pid() + " " + m.startTime());
-        }
         log.debug("guardian of {} is pid {}", instanceId, p.id().pid());
     }
 
@@ -101,24 +100,21 @@ final class GuardianProcess implements Guardian {
 
     /**
      * With a cgroup the guardian needs no list of mains: the instance cgroup's {@code cgroup.kill}
-     * takes every session, and a main still in its gate carries the instance marker. Not telling
-     * it spares a shell wake-up per session start and end.
+     * takes every session, and a main still in its gate carries the instance marker. Without one,
+     * the mains go to the {@link MainsFile}, which the guardian reads only after the JVM died (a
+     * respawned guardian reads the same file).
      */
-    private boolean tracksMains() {
-        return instanceCgroup.isEmpty();
-    }
-
     @Override
     public synchronized void track(ProcessId main) {
-        if (tracksMains() && mains.add(main)) {
-            send("main " + main.pid() + " " + main.startTime());
+        if (mainsFile.isPresent() && mains.add(main)) {
+            mainsFile.get().added(main);
         }
     }
 
     @Override
     public synchronized void untrack(ProcessId main) {
-        if (tracksMains() && mains.remove(main)) {
-            send("gone " + main.pid() + " " + main.startTime());
+        if (mainsFile.isPresent() && mains.remove(main)) {
+            mainsFile.get().removed(main, mains);
         }
     }
 
@@ -135,6 +131,7 @@ final class GuardianProcess implements Guardian {
         dismissed = true;
         send("exit");
         closePipe();
+        mainsFile.ifPresent(MainsFile::close);
     }
 
     private void send(String line) {
