@@ -17,9 +17,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * {@code tether serve} as a child process of the bench, so its CPU and memory are its own:
- * {@code java --enable-native-access=ALL-UNNAMED -jar tether.jar serve --port 0 --home H}, with
- * stdout and stderr in files beside the home. Up once it prints its address; stopped with SIGTERM
+ * {@code tether serve} as a child process of the bench, so its CPU and memory are its own: started
+ * the way a user starts it, through the repository's {@code ./tether} launcher (which execs the JVM
+ * with the daemon's options, so the pid is the JVM's; the bench's JVM arguments go in
+ * {@code JAVA_OPTS}), or {@code java -jar tether.jar serve} where there is no launcher; stdout and
+ * stderr in files beside the home. Up once it prints its address; stopped with SIGTERM
  * through the {@link Process} the bench holds (its recorded pid), never by name.
  */
 final class DaemonChild implements AutoCloseable {
@@ -59,12 +61,22 @@ final class DaemonChild implements AutoCloseable {
         }
         Path out = Path.of(home + "-stdout.log");
         Path log = Path.of(home + "-stderr.log");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(jvmArgs);
-        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "serve", "--port", "0",
-                "--home", home.toString()));
+        Path launcher = jar.toAbsolutePath().getParent().getParent().getParent().resolve("tether");
+        List<String> cmd = new ArrayList<>();
+        if (Files.isExecutable(launcher)) {
+            cmd.addAll(List.of(launcher.toString(), "serve", "--port", "0", "--home", home.toString()));
+        } else {
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(jvmArgs);
+            cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "serve", "--port", "0",
+                    "--home", home.toString()));
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(Redirect.from(new File("/dev/null")))
                 .redirectOutput(out.toFile()).redirectError(log.toFile());
+        if (Files.isExecutable(launcher)) {
+            pb.environment().put("JAVA_OPTS", String.join(" ", jvmArgs));
+            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        }
         pb.environment().remove("CHAOS_TAG");
         pb.environment().put("TETHER_HOME", home.toString());
         Process p;

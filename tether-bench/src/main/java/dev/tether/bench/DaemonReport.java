@@ -10,8 +10,9 @@ import java.util.stream.Collectors;
 /** The markdown of the daemon sections: (g) GET /sessions rate, (h) concurrent start/stop, (i) idle cost. */
 final class DaemonReport {
     private static final String DAEMON_NOTES = """
-            The daemon runs as a child process of the bench (`java --enable-native-access=ALL-UNNAMED -jar \
-            tether-app/target/tether.jar serve --port 0 --home <scratch home>`, plus any `--daemon-jvm-args`), so its CPU and memory are its own; \
+            The daemon runs as a child process of the bench, started as users start it: `./tether serve --port 0 \
+            --home <scratch home>` (the launcher execs the JVM with the daemon's options: full JIT, a 128 MB heap \
+            cap; any `--daemon-jvm-args` go in `JAVA_OPTS`), so its CPU and memory are its own; \
             the bench JVM (the load client) shares the same 2 cores with it. It is stopped with SIGTERM through the \
             `Process` the bench holds (its recorded pid); it must exit, no process carrying its \
             `TETHER_INSTANCE=<instance>` may live then (a scan of every `/proc/*/environ`), the kit must count 0 for \
