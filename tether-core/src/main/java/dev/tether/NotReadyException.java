@@ -9,17 +9,24 @@ import java.util.List;
  */
 public class NotReadyException extends TetherException {
     private final String sessionId;
+    private final String reason;
     private final List<String> logTail;
 
     public NotReadyException(String sessionId, String name, String reason, List<String> logTail) {
         super("session " + sessionId + " (" + name + ") is not ready: " + reason
                 + (logTail.isEmpty() ? "" : "; last log lines:\n  " + String.join("\n  ", logTail)));
         this.sessionId = sessionId;
+        this.reason = reason;
         this.logTail = List.copyOf(logTail);
     }
 
     public String sessionId() {
         return sessionId;
+    }
+
+    /** Why it is not ready (the probe's last failure, or that the main process ended), without the log tail. */
+    public String reason() {
+        return reason;
     }
 
     /** The last lines of the session's stdout/stderr files (empty when they do not go to files). */

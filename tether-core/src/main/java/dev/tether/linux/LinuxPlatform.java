@@ -5,7 +5,7 @@ import dev.tether.ProcessId;
 import dev.tether.ProcessInfo;
 import dev.tether.ProcessSpec;
 import dev.tether.Signal;
-import dev.tether.internal.Poll;
+import dev.tether.internal.StopAlgorithm;
 import dev.tether.linux.libc.LibC;
 import dev.tether.spi.Guardian;
 import dev.tether.spi.Platform;
@@ -31,7 +31,6 @@ public final class LinuxPlatform implements Platform {
     private static final Logger log = LoggerFactory.getLogger(LinuxPlatform.class);
     /** How long reconciliation keeps killing what is in a dead instance's cgroup before it leaves the cgroup. */
     private static final Duration DEAD_RELEASE_LIMIT = Duration.ofSeconds(2);
-    private static final Duration KILL_SETTLE = Duration.ofMillis(250);
     private static volatile Machinery machinery;
 
     private final Containment containment;
@@ -134,11 +133,15 @@ public final class LinuxPlatform implements Platform {
             return false;
         }
         Path dir = cgroupBase.get().resolve(Cgroups.INSTANCE_PREFIX + instanceId);
+        // The whole instance as one scope, stopped by the one stop algorithm without grace (the
+        // instance is dead: everything in its cgroup is what it left), until the cgroup can be removed.
         CgroupScope all = new CgroupScope(dir, m.reaper);
         long deadline = System.nanoTime() + DEAD_RELEASE_LIMIT.toNanos();
         int killed = 0;
         while (Files.isDirectory(dir)) {
-            if (all.isEmpty() && removeTree(dir)) {
+            StopAlgorithm.Outcome o = StopAlgorithm.run(all, Signal.KILL, new StopAlgorithm.Deadline(Duration.ZERO));
+            killed += o.killed();
+            if (o.survivors() == 0 && removeTree(dir)) {
                 if (killed > 0) {
                     log.warn("killed {} process(es) still in the cgroup of dead supervisor {} after its sessions were stopped",
                             killed, instanceId);
@@ -149,10 +152,6 @@ public final class LinuxPlatform implements Platform {
                 log.warn("cgroup {} of dead supervisor {} could not be emptied and removed", dir, instanceId);
                 return false;
             }
-            List<ProcessId> inside = all.members();
-            killed += inside.size();
-            all.killAll(inside); // the instance is dead: everything in its cgroup is what it left
-            Poll.until(all::isEmpty, KILL_SETTLE);
         }
         return false; // removed meanwhile, by its guardian
     }

@@ -1,30 +1,25 @@
 # Tether guardian: a dead man's switch for one supervisor instance.
-# Runs as: sh -c "<this>" tether-guardian INSTANCE CGROUP_DIR_OR_DASH MAINS_FILE_OR_DASH
+# Runs as: sh -c "<this>" tether-guardian INSTANCE CGROUP_DIR_OR_DASH [MAINS_FILE_OR_DASH]
 # stdin is a pipe whose only write end lives in the supervisor, which writes "exit" when it
 # closes normally: then everything is left alone. Without a cgroup, the supervisor appends
 #   main PID START   a session's main process (identity: pid + start time in clock ticks)
 #   gone PID START   that session ended
-# to MAINS_FILE (0600), read only after the supervisor is gone; the same lines on stdin count too.
+# to MAINS_FILE (0600), read only after the supervisor is gone.
 # EOF without "exit" means the supervisor died (SIGKILL, OOM kill): kill what is left of its
 # sessions, and only that: its instance cgroup, processes carrying its TETHER_INSTANCE marker,
 # and its session mains (pid + start time checked) with their session/process groups.
 inst=$1 cg=$2 mf=${3:--} self=$$ mains=""
 
 while IFS= read -r line; do
-  set -- $line
-  case $1 in
-    exit) exit 0 ;;
-    main) mains="$mains $2:$3" ;;
-    gone) keep=""; for m in $mains; do [ "$m" = "$2:$3" ] || keep="$keep $m"; done; mains=$keep ;;
-  esac
+  [ "$line" = exit ] && exit 0
 done
 
 # The mains the file still lists (a main line without a later gone line); a torn last line is
 # skipped. Then the file has served its purpose.
 if [ "$mf" != - ] && [ -r "$mf" ]; then
-  mains="$mains $(awk 'NF == 3 && $2 ~ /^[0-9]+$/ && $3 ~ /^[0-9]+$/ {
+  mains=$(awk 'NF == 3 && $2 ~ /^[0-9]+$/ && $3 ~ /^[0-9]+$/ {
       k = $2 ":" $3; if ($1 == "main") live[k] = 1; else if ($1 == "gone") delete live[k] }
-    END { for (k in live) printf "%s ", k }' "$mf" 2>/dev/null)"
+    END { for (k in live) printf "%s ", k }' "$mf" 2>/dev/null)
   rm -f "$mf"
 fi
 

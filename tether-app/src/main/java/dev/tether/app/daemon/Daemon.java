@@ -81,11 +81,10 @@ public final class Daemon implements AutoCloseable {
         try {
             ObjectMapper mapper = ApiJson.mapper();
             Http io = new Http(mapper);
-            DaemonSessions[] holder = new DaemonSessions[1];
-            DaemonMetrics metrics = new DaemonMetrics(() -> holder[0].countsByState());
+            DaemonMetrics metrics = new DaemonMetrics();
             SessionLogs logs = new SessionLogs(home.resolve("logs"), options.logCapBytes());
             DaemonSessions sessions = new DaemonSessions(supervisor, new SpecFactory(settings.grace()), logs, metrics, timer);
-            holder[0] = sessions;
+            metrics.countSessions(sessions::countsByState);
             supervisor.reconcile();
             metrics.reconciled();
             RequestParser parser = new RequestParser(mapper);

@@ -32,10 +32,7 @@ final class DaemonMetrics {
     private final Counter culls;
     private final Histogram stopSeconds;
 
-    DaemonMetrics(Supplier<Map<SessionState, Integer>> sessionsByState) {
-        GaugeWithCallback.builder().name("tether_sessions").help("Sessions of this daemon by state.").labelNames("state")
-                .callback(cb -> sessionsByState.get().forEach((state, n) -> cb.call(n, state.name())))
-                .register(registry);
+    DaemonMetrics() {
         spawns = Counter.builder().name("tether_spawns_total").help("Main processes started (first runs and restarts).").register(registry);
         spawnFailures = Counter.builder().name("tether_spawn_failures_total").help("Starts refused or failed before a process ran.")
                 .register(registry);
@@ -50,6 +47,13 @@ final class DaemonMetrics {
                 .register(registry);
         restarts = Counter.builder().name("tether_restarts_total").help("Sessions started again by their restart policy.").register(registry);
         culls = Counter.builder().name("tether_culls_total").help("Sessions stopped for being idle too long.").register(registry);
+    }
+
+    /** The sessions gauge, read from {@code sessionsByState} at each scrape. */
+    void countSessions(Supplier<Map<SessionState, Integer>> sessionsByState) {
+        GaugeWithCallback.builder().name("tether_sessions").help("Sessions of this daemon by state.").labelNames("state")
+                .callback(cb -> sessionsByState.get().forEach((state, n) -> cb.call(n, state.name())))
+                .register(registry);
     }
 
     void spawned() {

@@ -86,7 +86,7 @@ final class DaemonSessions {
             plan = specs.plan(request, logFile);
             run = supervisor.start(plan.spec());
         } catch (RuntimeException e) {
-            logs.remove("", logFile);
+            logs.discard(logFile);
             metrics.spawnFailed();
             throw startFailure(e);
         }
@@ -103,8 +103,10 @@ final class DaemonSessions {
             } catch (NotReadyException e) {
                 m.requestStop();
                 run.stopAsync(plan.spec().stopPolicy().grace(), StopReason.NOT_READY).join();
+                // FAILED whichever came first, the probe's timeout or the main process's own exit.
+                m.end(SessionState.FAILED);
                 throw new ApiException(422, "not_ready", "session " + m.id + " (" + run.name() + ") did not become ready: "
-                        + reason(e) + "; its processes were stopped", logs.tail(logFile, LOG_TAIL_LINES), null);
+                        + e.reason() + "; its processes were stopped", logs.tail(logFile, LOG_TAIL_LINES), null);
             }
         }
         m.markReady(run);
@@ -112,13 +114,6 @@ final class DaemonSessions {
         log.info("session {} ({}) started: pid {}{}", m.id, run.name(), run.pid(),
                 run.port().isPresent() ? ", port " + run.port().getAsInt() : "");
         return view(m, true);
-    }
-
-    private static String reason(NotReadyException e) {
-        String msg = e.getMessage();
-        int at = msg.indexOf("is not ready: ");
-        int tail = msg.indexOf("; last log lines:");
-        return msg.substring(at < 0 ? 0 : at + 14, tail < 0 ? msg.length() : tail);
     }
 
     private RuntimeException startFailure(RuntimeException e) {
@@ -158,7 +153,7 @@ final class DaemonSessions {
             return;
         }
         if (m.restarts() >= policy.maxRestarts()) {
-            m.end(SessionState.FAILED, "gave up after " + m.restarts() + " restart(s): " + report.exit());
+            m.end(SessionState.FAILED);
             log.warn("session {} ({}) failed: {} restart(s), last exit {}", m.id, run.name(), m.restarts(), report.exit());
             return;
         }
@@ -181,11 +176,11 @@ final class DaemonSessions {
             try {
                 run = supervisor.start(m.plan.spec());
             } catch (SupervisorClosedException e) {
-                m.end(SessionState.STOPPED, "the daemon shut down before the restart");
+                m.end(SessionState.STOPPED); // the daemon shut down before the restart
                 return;
             } catch (TetherException e) {
                 metrics.spawnFailed();
-                m.end(SessionState.FAILED, "restart failed: " + e.getMessage());
+                m.end(SessionState.FAILED);
                 log.warn("session {}: restart failed: {}", m.id, e.getMessage());
                 return;
             }
@@ -205,7 +200,7 @@ final class DaemonSessions {
                 run.awaitReady(m.plan.probe().get());
                 m.markReady(run);
             } catch (NotReadyException e) {
-                log.warn("session {}: restarted run {} did not become ready: {}", m.id, run.id(), reason(e));
+                log.warn("session {}: restarted run {} did not become ready: {}", m.id, run.id(), e.reason());
                 run.stopAsync(m.plan.spec().stopPolicy().grace(), StopReason.NOT_READY);
             }
         });
@@ -249,11 +244,11 @@ final class DaemonSessions {
     }
 
     /** {@link #list} as JSON, rendered at most once per change or second. */
-    ListCache.Rendered listJson(SessionQuery q, java.util.function.Function<SessionList, byte[]> render) {
+    ListCache.Rendered listJson(ListQuery q, java.util.function.Function<SessionList, byte[]> render) {
         return listings.get(q, () -> render.apply(list(q)));
     }
 
-    SessionList list(SessionQuery q) {
+    SessionList list(ListQuery q) {
         List<SessionView> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (ManagedSession m : byId.values()) {

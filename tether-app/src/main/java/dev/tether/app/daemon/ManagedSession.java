@@ -28,7 +28,6 @@ final class ManagedSession {
     private Instant nextRestartAt; // guarded by this
     private Future<?> pendingRestart; // guarded by this
     private SessionState decided; // guarded by this: an end the daemon decided, not the run
-    private String failure; // guarded by this
     private StopReport lastStop; // guarded by this
     private Instant endedAt; // guarded by this
     private volatile Instant lastActivity;
@@ -63,10 +62,6 @@ final class ManagedSession {
 
     synchronized Optional<Instant> endedAt() {
         return Optional.ofNullable(endedAt);
-    }
-
-    synchronized Optional<String> failure() {
-        return Optional.ofNullable(failure);
     }
 
     /** How the last run's main process ended, once it has. */
@@ -128,7 +123,7 @@ final class ManagedSession {
         }
         if (nextRestartAt != null) {
             nextRestartAt = null;
-            end(SessionState.STOPPED, null);
+            end(SessionState.STOPPED);
             return Optional.empty();
         }
         return current.state().isTerminal() ? Optional.empty() : Optional.of(current);
@@ -168,9 +163,8 @@ final class ManagedSession {
     }
 
     /** The daemon decides the end: {@code FAILED} (gave up restarting, or a restart could not spawn) or {@code STOPPED}. */
-    synchronized void end(SessionState state, String why) {
+    synchronized void end(SessionState state) {
         decided = state;
-        failure = why;
         nextRestartAt = null;
         pendingRestart = null;
         endedAt = Instant.now();

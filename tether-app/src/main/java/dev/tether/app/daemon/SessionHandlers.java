@@ -41,8 +41,8 @@ final class SessionHandlers {
         }
         String name = ctx.queryParam("name");
         String tag = ctx.queryParam("tag");
-        int limit = Http.integer(ctx, "limit", SessionQuery.DEFAULT_LIMIT, 1, SessionQuery.MAX_LIMIT);
-        ListCache.Rendered r = sessions.listJson(new SessionQuery(Set.copyOf(states), name, tag, Http.flag(ctx, "all"), limit), http::bytes);
+        int limit = Http.integer(ctx, "limit", ListQuery.DEFAULT_LIMIT, 1, ListQuery.MAX_LIMIT);
+        ListCache.Rendered r = sessions.listJson(new ListQuery(Set.copyOf(states), name, tag, Http.flag(ctx, "all"), limit), http::bytes);
         ctx.status(200).contentType(Http.JSON).header("Vary", "Accept-Encoding");
         String accepted = ctx.header("Accept-Encoding");
         if (accepted != null && accepted.contains("gzip")) {

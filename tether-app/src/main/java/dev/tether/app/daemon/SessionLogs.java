@@ -186,9 +186,9 @@ final class SessionLogs {
         }
     }
 
-    /** Removes a session's log, its rotated copy and its link. */
-    void remove(String sessionId, Path file) {
-        for (Path p : List.of(file, rotated(file), byId(sessionId))) {
+    /** Removes the file of a session that never started. */
+    void discard(Path file) {
+        for (Path p : List.of(file, rotated(file))) {
             try {
                 Files.deleteIfExists(p);
             } catch (IOException e) {

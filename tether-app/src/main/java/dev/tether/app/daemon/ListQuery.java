@@ -7,7 +7,7 @@ import java.util.Set;
  * A {@code GET /sessions} filter: the states wanted (empty: the live ones, or every state with
  * {@code includeEnded}), a name, a tag, and how many rows at most.
  */
-record SessionQuery(Set<SessionState> states, String name, String tag, boolean includeEnded, int limit) {
+record ListQuery(Set<SessionState> states, String name, String tag, boolean includeEnded, int limit) {
     static final int DEFAULT_LIMIT = 1000;
     static final int MAX_LIMIT = 10_000;
 
