@@ -62,7 +62,7 @@ public final class Session {
         this.scope = scope;
         this.process = process;
         this.onEnded = onEnded;
-        process.onExit().whenComplete((exit, error) -> beginStop(spec.stopPolicy().grace(), StopReason.MAIN_EXITED));
+        process.whenReaped(() -> beginStop(spec.stopPolicy().grace(), StopReason.MAIN_EXITED));
     }
 
     /** The session id, also the value of {@code TETHER_SESSION} in every member's environment. */

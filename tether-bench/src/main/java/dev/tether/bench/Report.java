@@ -18,20 +18,21 @@ final class Report {
             at this commit):
 
             - `Supervisor.start`: copies `System.getenv()` into a new map and adds `TETHER_SESSION`/`TETHER_INSTANCE`; \
-            preflight checks of the directory, the executable (PATH lookup) and the redirects.
-            - CGROUP only: `mkdir` of a session cgroup under the instance cgroup; the child is spawned as \
-            `/bin/sh -c 'echo $$ > <cgroup>/cgroup.procs || exit 112; exec "$@"' … /bin/true` (the gate: \
-            sh start-up plus a second exec; the JDK also execs twice, through `jspawnhelper`).
+            preflight checks of the directory, the executable (PATH lookup) and the redirects; the registry's \
+            intent row (SQLite, WAL) before the spawn and its `running` update after it.
             - Linux levels: `posix_spawn` (setsid, signal mask/defaults reset, `/dev/null` opens, `chdir`, \
             `closefrom(3)`), then a `/proc/<pid>/stat` read for the start time, `pidfd_open`, `epoll_ctl(ADD)`; \
-            on exit the epoll thread reaps by `waitid(P_PIDFD)` and completes the future on a virtual thread. \
-            The orphan reaper (a subreaper's `waitid(P_ALL, WNOWAIT)` trigger) also wakes for each exit and \
-            lists `/proc/self/task/*/children` under the spawn lock.
-            - The main process's exit starts the one stop algorithm on a new virtual thread, even for a process \
-            that is already gone: CGROUP writes `cgroup.freeze`, polls `cgroup.events`, lists members \
-            (`Files.walk` + `cgroup.procs`), thaws, checks `populated`, lists members again, then `rmdir`; \
-            PROCESS_GROUP_AND_MARKER and PORTABLE scan all of `/proc` (stat + environ of every pid; PORTABLE \
-            adds `ProcessHandle.descendants()`) three times per stop (signal pass, emptiness check, kill-loop check).
+            on exit the epoll thread reaps by `waitid(P_PIDFD)`, starts the session's stop on a virtual thread \
+            and completes the exit future on another.
+            - CGROUP only: `mkdir` of a session cgroup; the child's file actions hold it before exec (it opens a \
+            FIFO that blocks until this JVM opens the other end) while a keeper thread finds it among the \
+            spawning thread's children, writes it into `cgroup.procs` and releases it; then it execs `/bin/true` \
+            itself. No gate program: the `/bin/sh` gate used before cost a shell start-up and a second exec.
+            - The stop after the main exited: CGROUP reads `cgroup.events` (`populated 0`: nothing to signal) and \
+            removes the cgroup; PROCESS_GROUP_AND_MARKER walks the children lists below the main process (if \
+            alive) and among the orphans this JVM adopted as subreaper; PORTABLE scans all of `/proc` (stat + \
+            environ of every pid) and `ProcessHandle.descendants()`.
+            - Then the registry's `ended` update, before `onStopped()` completes.
             - PORTABLE spawns through `ProcessBuilder` itself, so it cannot beat the baseline; it has no target.
             """;
 

@@ -73,7 +73,10 @@ final class SpawnBench {
     SpawnBench(int spawns, int rounds) {
         this.spawns = spawns;
         this.rounds = rounds;
-        this.warmup = Math.max(20, Math.min(100, spawns / 10));
+        // As many warm-up spawns as measured ones: with 100, C2 was still compiling Tether's spawn
+        // path during the measured runs, and on 2 cores posix_spawn's child waited behind the
+        // compiler threads (p99 of posix_spawn 3.5 ms; 0.3 ms with -Xint).
+        this.warmup = Math.max(20, spawns);
     }
 
     Result run() {

@@ -72,6 +72,10 @@ final class CgroupScope implements SessionScope {
     @Override
     public List<ProcessId> members() {
         List<ProcessId> out = new ArrayList<>();
+        if (!populated()) { // one read; the walk below stats every interface file of every cgroup
+            mainOutside(out).ifPresent(out::add);
+            return out;
+        }
         try {
             for (Path cg : Cgroups.treeDeepestFirst(dir)) {
                 byte[] data = ProcFs.read(cg.resolve("cgroup.procs"));
@@ -100,9 +104,12 @@ final class CgroupScope implements SessionScope {
 
     @Override
     public boolean isEmpty() {
-        boolean populated = Files.exists(dir)
-                && Cgroups.keyedValue(dir.resolve("cgroup.events"), "populated").map("1"::equals).orElse(false);
-        return !populated && mainOutside(List.of()).isEmpty();
+        return !populated() && mainOutside(List.of()).isEmpty();
+    }
+
+    /** Whether a process is in the cgroup or below it ({@code populated 1} in {@code cgroup.events}); false once removed. */
+    private boolean populated() {
+        return Cgroups.keyedValue(dir.resolve("cgroup.events"), "populated").map("1"::equals).orElse(false);
     }
 
     @Override
@@ -163,6 +170,12 @@ final class CgroupScope implements SessionScope {
     }
 
     private boolean tryRemove() {
+        try {
+            Files.deleteIfExists(dir); // the usual case: no cgroup below it
+            return true;
+        } catch (IOException e) {
+            // a cgroup below it (or still populated): remove the tree deepest first
+        }
         try {
             for (Path cg : Cgroups.treeDeepestFirst(dir)) {
                 Files.deleteIfExists(cg);

@@ -38,7 +38,7 @@ final class ExitWatcher {
     private final Executor callbacks = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("tether-exit-callback-", 0).factory());
 
-    private record Watch(long pid, int pidfd, CompletableFuture<Exit> exit) {}
+    private record Watch(long pid, int pidfd, CompletableFuture<Exit> exit, ReapSignal reaped) {}
 
     ExitWatcher() {
         epfd = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
@@ -54,9 +54,9 @@ final class ExitWatcher {
         return byPid.containsKey(pid);
     }
 
-    /** Watches a child through its pidfd; takes ownership of the fd. */
-    CompletableFuture<Exit> watch(long pid, int pidfd) {
-        Watch w = new Watch(pid, pidfd, new CompletableFuture<>());
+    /** Watches a child through its pidfd; takes ownership of the fd. {@code reaped} fires on this watcher's thread. */
+    CompletableFuture<Exit> watch(long pid, int pidfd, ReapSignal reaped) {
+        Watch w = new Watch(pid, pidfd, new CompletableFuture<>(), reaped);
         byFd.put(pidfd, w);
         byPid.put(pid, w);
         try (Arena arena = Arena.ofConfined()) {
@@ -115,6 +115,11 @@ final class ExitWatcher {
         byFd.remove(pidfd, w);
         byPid.remove(w.pid, w);
         LibC.close(pidfd);
+        try {
+            w.reaped.fire();
+        } catch (RuntimeException e) {
+            log.error("the reap action of pid {} failed", w.pid, e);
+        }
         if (rc < 0) {
             TetherException lost = new TetherException("the exit status of pid " + w.pid
                     + " was taken by another waiter (" + Errno.name(err) + "); something else in this JVM reaps children");

@@ -62,7 +62,8 @@ final class GuardianProcess implements Guardian {
 
     private void spawn() {
         ProcessSpec spec = ProcessSpec.builder(SHELL, "-c", SCRIPT, "tether-guardian", instanceId,
-                        instanceCgroup.map(Path::toString).orElse("-"), mainsFile.map(f -> f.path().toString()).orElse("-"))
+                        instanceCgroup.map(Path::toString).orElse("-"), mainsFile.map(f -> f.path().toString()).orElse("-"),
+                        spawner.heldSpawnsDirectory().map(Path::toString).orElse("-"))
                 .name("tether-guardian").stdin(Stdio.pipe()).stdout(Stdio.discard()).stderr(Stdio.discard()).build();
         Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", GUARDIAN_MARKER, instanceId);
         SpawnedProcess p = spawner.spawn(new SpawnRequest(spec, Path.of(SHELL), env, Path.of("/"),

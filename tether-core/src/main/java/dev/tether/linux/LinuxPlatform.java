@@ -77,7 +77,13 @@ public final class LinuxPlatform implements Platform {
                     String tetherPrefix = (prefix.endsWith("/") ? prefix : prefix + "/") + Cgroups.INSTANCE_PREFIX;
                     OrphanReaper reaper = new OrphanReaper(watcher, pid -> Cgroups.cgroupOf(pid)
                             .map(cg -> cg.startsWith(tetherPrefix)).orElse(false));
-                    mach = new Machinery(watcher, reaper, new LinuxSpawner(watcher, reaper), base);
+                    // A held child must have closed this JVM's descriptors before its hold (closefrom, glibc 2.34+).
+                    Optional<HeldSpawns> held = base.isPresent() && LibC.hasAddclosefromNp()
+                            ? HeldSpawns.create(watcher) : Optional.empty();
+                    if (held.isPresent()) {
+                        Thread.ofVirtual().name("tether-release-abandoned-spawns").start(HeldSpawns::releaseAbandoned);
+                    }
+                    mach = new Machinery(watcher, reaper, new LinuxSpawner(watcher, reaper, held), base);
                     machinery = mach;
                 }
             }

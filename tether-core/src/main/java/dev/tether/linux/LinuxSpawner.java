@@ -2,6 +2,7 @@ package dev.tether.linux;
 
 import dev.tether.Exit;
 import dev.tether.ProcessId;
+import dev.tether.Signal;
 import dev.tether.SpawnException;
 import dev.tether.Stdio;
 import dev.tether.TetherException;
@@ -16,6 +17,7 @@ import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +28,11 @@ import java.util.concurrent.locks.Lock;
 /**
  * Spawns with {@code posix_spawn}: the child leads a new session, starts with an empty signal
  * mask and default dispositions, keeps only descriptors 0-2 ({@code addclosefrom_np(3)}), and
- * gets its directory and stdio from file actions. Into a cgroup it is spawned through a gate,
- * {@code /bin/sh -c 'echo $$ > <cgroup.procs> || exit 112; exec "$@"'}, so it is inside before it
- * can fork (moving it after the spawn let 25-56% of grandchildren escape).
+ * gets its directory and stdio from file actions. Into a cgroup it must go before it can fork
+ * (moving it after the spawn let 25-56% of grandchildren escape): its file actions hold it before
+ * exec while this JVM writes it into the cgroup ({@link HeldSpawns}); where that machinery could
+ * not be set up, it is spawned through a gate,
+ * {@code /bin/sh -c 'echo $$ > <cgroup.procs> || exit 112; exec "$@"'}.
  */
 final class LinuxSpawner {
     /** Exit status of the gate when it cannot enter the session's cgroup. */
@@ -41,10 +45,17 @@ final class LinuxSpawner {
 
     private final ExitWatcher watcher;
     private final OrphanReaper reaper;
+    private final Optional<HeldSpawns> held;
 
-    LinuxSpawner(ExitWatcher watcher, OrphanReaper reaper) {
+    LinuxSpawner(ExitWatcher watcher, OrphanReaper reaper, Optional<HeldSpawns> held) {
         this.watcher = watcher;
         this.reaper = reaper;
+        this.held = held;
+    }
+
+    /** The directory of held spawns' gates, which the guardian releases when this JVM dies. */
+    Optional<Path> heldSpawnsDirectory() {
+        return held.map(HeldSpawns::directory);
     }
 
     SpawnedProcess spawn(SpawnRequest request) {
@@ -66,19 +77,10 @@ final class LinuxSpawner {
                 check(LibC.posix_spawnattr_setsigmask(attr, empty), "posix_spawnattr_setsigmask");
                 check(LibC.posix_spawnattr_setsigdefault(attr, all), "posix_spawnattr_setsigdefault");
 
-                Stdio[] stdio = {request.spec().stdin(), request.spec().stdout(), request.spec().stderr()};
-                for (int fd = 0; fd < 3; fd++) {
-                    callerEnds[fd] = addStdio(arena, actions, fd, stdio[fd], parentFds, childFds);
-                }
-                check(LibC.posix_spawn_file_actions_addchdir_np(actions, arena.allocateFrom(request.directory().toString())),
-                        "posix_spawn_file_actions_addchdir_np");
-                if (LibC.hasAddclosefromNp()) {
-                    check(LibC.posix_spawn_file_actions_addclosefrom_np(actions, 3), "posix_spawn_file_actions_addclosefrom_np");
-                }
-
+                Optional<CgroupScope> cgroup = request.scope() instanceof CgroupScope cg ? Optional.of(cg) : Optional.empty();
+                Optional<CgroupScope> gate = held.isPresent() ? Optional.empty() : cgroup;
                 List<String> argv = new ArrayList<>();
                 String path;
-                Optional<CgroupScope> gate = request.scope() instanceof CgroupScope cg ? Optional.of(cg) : Optional.empty();
                 if (gate.isPresent()) {
                     path = GATE_SHELL;
                     argv.addAll(List.of(GATE_SHELL, "-c", GATE_SCRIPT, gate.get().procsFile().toString(),
@@ -91,12 +93,40 @@ final class LinuxSpawner {
                 MemorySegment argvSeg = stringArray(arena, argv);
                 MemorySegment envSeg = stringArray(arena, environment(request.environment()));
                 MemorySegment pidSeg = arena.allocate(ValueLayout.JAVA_INT);
+                MemorySegment pathSeg = arena.allocateFrom(path);
 
+                Stdio[] stdio = {request.spec().stdin(), request.spec().stdout(), request.spec().stderr()};
+                for (int fd = 0; fd < 3; fd++) {
+                    callerEnds[fd] = addStdio(arena, actions, fd, stdio[fd], parentFds, childFds);
+                }
+                check(LibC.posix_spawn_file_actions_addchdir_np(actions, arena.allocateFrom(request.directory().toString())),
+                        "posix_spawn_file_actions_addchdir_np");
+                if (LibC.hasAddclosefromNp()) {
+                    // Before a hold: a held child must not keep this JVM's descriptors open, the
+                    // guardian's pipe above all (the guardian would never see the JVM die).
+                    check(LibC.posix_spawn_file_actions_addclosefrom_np(actions, 3), "posix_spawn_file_actions_addclosefrom_np");
+                }
+                Optional<HeldSpawns.Hold> hold = held.isPresent() && cgroup.isPresent()
+                        ? Optional.of(held.get().hold(arena, actions, cgroup.get().procsFile())) : Optional.empty();
+                boolean attempted = false;
+                boolean settled = false;
                 Lock spawning = reaper.spawnLock();
-                spawning.lock();
                 try {
-                    int rc = LibC.posix_spawn(pidSeg, arena.allocateFrom(path), actions, attr, argvSeg, envSeg);
+                    spawning.lock();
+                    attempted = true;
+                    hold.ifPresent(HeldSpawns.Hold::spawning);
+                    int rc = LibC.posix_spawn(pidSeg, pathSeg, actions, attr, argvSeg, envSeg);
+                    settled = true;
+                    Optional<String> outside = hold.flatMap(HeldSpawns.Hold::spawned);
                     closeAll(childFds);
+                    if (outside.isPresent()) {
+                        closeAll(parentFds);
+                        if (rc == 0) { // it exec'd although its ticket should have been gone: end it
+                            killUnwatched(pidSeg.get(ValueLayout.JAVA_INT, 0));
+                        }
+                        throw new SpawnException(request.spec(), rc != 0 ? rc : Errno.EPERM, rc != 0 ? Errno.name(rc) : "EPERM",
+                                "could not enter its session's cgroup: " + outside.get());
+                    }
                     if (rc != 0) {
                         closeAll(parentFds);
                         throw new SpawnException(request.spec(), rc, Errno.name(rc), reason(rc));
@@ -105,7 +135,14 @@ final class LinuxSpawner {
                     reaper.childStarted();
                     return watch(pid, callerEnds);
                 } finally {
-                    spawning.unlock();
+                    if (attempted) {
+                        if (!settled) {
+                            hold.ifPresent(HeldSpawns.Hold::spawned); // the downcall threw: end the keeper
+                        }
+                        spawning.unlock();
+                    } else {
+                        hold.ifPresent(HeldSpawns.Hold::abandon);
+                    }
                 }
             } finally {
                 LibC.posix_spawn_file_actions_destroy(actions);
@@ -114,6 +151,14 @@ final class LinuxSpawner {
         } catch (RuntimeException e) {
             closeAll(childFds);
             throw e;
+        }
+    }
+
+    /** Kills and reaps a fresh child of ours that is not watched yet (unreaped, so its pid is still its own). */
+    private static void killUnwatched(int pid) {
+        LibC.kill(pid, Signal.KILL.number());
+        try (Arena arena = Arena.ofConfined()) {
+            LibC.waitid(LibC.P_PID, pid, arena.allocate(Structs.SIGINFO_T_SIZE, 8), LibC.WEXITED);
         }
     }
 
@@ -127,15 +172,21 @@ final class LinuxSpawner {
             throw new TetherException("pidfd_open(" + pid + ") failed: " + Errno.name(LibC.errno())
                     + "; Tether needs Linux 5.3 or later for exit notification");
         }
-        CompletableFuture<Exit> exit = watcher.watch(pid, pidfd);
-        return new Spawned(id, exit,
+        ReapSignal reaped = new ReapSignal();
+        CompletableFuture<Exit> exit = watcher.watch(pid, pidfd, reaped);
+        return new Spawned(id, exit, reaped,
                 callerEnds[0] >= 0 ? Optional.of(FdStreams.output(callerEnds[0])) : Optional.empty(),
                 callerEnds[1] >= 0 ? Optional.of(FdStreams.input(callerEnds[1])) : Optional.empty(),
                 callerEnds[2] >= 0 ? Optional.of(FdStreams.input(callerEnds[2])) : Optional.empty());
     }
 
-    private record Spawned(ProcessId id, CompletableFuture<Exit> onExit, Optional<OutputStream> stdin,
-                           Optional<InputStream> stdout, Optional<InputStream> stderr) implements SpawnedProcess {}
+    private record Spawned(ProcessId id, CompletableFuture<Exit> onExit, ReapSignal reaped, Optional<OutputStream> stdin,
+                           Optional<InputStream> stdout, Optional<InputStream> stderr) implements SpawnedProcess {
+        @Override
+        public void whenReaped(Runnable action) {
+            reaped.then(action);
+        }
+    }
 
     /** Adds the file action for one standard stream; returns the caller's pipe end, or -1. */
     private static int addStdio(Arena arena, MemorySegment actions, int fd, Stdio stdio,

@@ -28,9 +28,10 @@ final class MarkerScope implements SessionScope {
     private final long self = ProcessHandle.current().pid();
     private volatile ProcessId main;
     /**
-     * Look only below this JVM: true for sessions this JVM spawned while it is a subreaper, since
-     * then no descendant can leave its subtree (orphans re-parent to it). A look falls back to the
-     * whole of /proc whenever the walk saw the tree change under it.
+     * Look only below the main process and among this JVM's adopted orphans: true for sessions
+     * this JVM spawned while it is a subreaper, since then a descendant is either below the living
+     * main or was re-parented to this JVM. A look falls back to the whole of /proc whenever the
+     * walk saw the tree change under it.
      */
     private final boolean descendantsOnly;
 
@@ -62,7 +63,7 @@ final class MarkerScope implements SessionScope {
         long leader = leaderPid();
         ProcessId m = main;
         if (descendantsOnly) {
-            Optional<List<ProcFs.Stat>> subtree = ProcFs.ownDescendantsStable();
+            Optional<List<ProcFs.Stat>> subtree = ProcFs.descendantsStable(roots(m));
             if (subtree.isPresent()) {
                 List<ProcessId> out = new ArrayList<>();
                 for (ProcFs.Stat st : subtree.get()) {
@@ -79,6 +80,21 @@ final class MarkerScope implements SessionScope {
             ProcFs.stat(pid).filter(st -> !st.isZombie()).ifPresent(st -> addIfMember(st, leader, m, out));
         }
         return out;
+    }
+
+    /**
+     * Where a walk for this session's processes starts: the main process while it lives (its
+     * descendants are below it), then the children this JVM adopted (a subreaper's orphans go to
+     * its leader thread). Read in that order, a child orphaned while the walk runs is seen below
+     * the main or among the adopted, or makes the walk unstable.
+     */
+    private static List<Long> roots(ProcessId main) {
+        List<Long> roots = new ArrayList<>();
+        if (main != null && main.isAlive()) {
+            roots.add(main.pid());
+        }
+        roots.addAll(ProcFs.adoptedChildren());
+        return roots;
     }
 
     private void addIfMember(ProcFs.Stat st, long leader, ProcessId m, List<ProcessId> out) {

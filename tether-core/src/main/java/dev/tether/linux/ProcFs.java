@@ -57,6 +57,41 @@ public final class ProcFs {
         return parseStat(pid, new String(data, StandardCharsets.ISO_8859_1));
     }
 
+    /**
+     * Whether a live (not zombie) process shares this process's address space, which only a
+     * {@code vfork}-style child that has not exec'd yet does: its stack start and environment
+     * address ({@code /proc/<pid>/stat} fields 28 and 50) are this process's own.
+     */
+    static boolean sharesAddressSpaceWithSelf(long pid) {
+        long[] mine = SelfLayout.VALUE;
+        byte[] data = read(PROC.resolve(Long.toString(pid)).resolve("stat"));
+        if (mine == null || data == null) {
+            return false;
+        }
+        String line = new String(data, StandardCharsets.ISO_8859_1);
+        int close = line.lastIndexOf(')');
+        if (close < 0 || close + 2 >= line.length() || line.charAt(close + 2) == 'Z') {
+            return false;
+        }
+        long[] f = fields(line, close + 2, 50);
+        return f != null && f[28] == mine[0] && f[50] == mine[1] && mine[0] != 0;
+    }
+
+    /** This process's stack start and environment address, read once; null if unreadable. */
+    private static final class SelfLayout {
+        static final long[] VALUE = read();
+
+        private static long[] read() {
+            byte[] data = ProcFs.read(PROC.resolve("self/stat"));
+            if (data == null) {
+                return null;
+            }
+            String line = new String(data, StandardCharsets.ISO_8859_1);
+            long[] f = fields(line, line.lastIndexOf(')') + 2, 50);
+            return f == null ? null : new long[] {f[28], f[50]};
+        }
+    }
+
     /** Parses a stat line, splitting at the last ')' because the command name may hold spaces and parentheses. */
     static Optional<Stat> parseStat(long pid, String line) {
         int open = line.indexOf('(');
@@ -259,20 +294,8 @@ public final class ProcFs {
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(PROC.resolve(pid).resolve("task"))) {
             for (Path task : tasks) {
                 byte[] data = read(task.resolve("children"));
-                if (data == null) {
-                    continue;
-                }
-                int v = -1;
-                for (byte b : data) {
-                    if (b >= '0' && b <= '9') {
-                        v = (v < 0 ? 0 : v * 10) + (b - '0');
-                    } else if (v >= 0) {
-                        out.add((long) v);
-                        v = -1;
-                    }
-                }
-                if (v >= 0) {
-                    out.add((long) v);
+                if (data != null) {
+                    addPids(data, out);
                 }
             }
         } catch (IOException e) {
@@ -281,14 +304,85 @@ public final class ProcFs {
         return Optional.of(out);
     }
 
+    /** Children of one thread of this process; empty when the thread is gone. */
+    static Optional<List<Long>> taskChildren(long tid) {
+        byte[] data = read(PROC.resolve("self/task").resolve(Long.toString(tid)).resolve("children"));
+        if (data == null) {
+            return Optional.empty();
+        }
+        List<Long> out = new ArrayList<>();
+        addPids(data, out);
+        return Optional.of(out);
+    }
+
     /**
-     * Every live descendant of this process, walking the children lists down from it; empty when
-     * the walk saw a listed process exit or turn zombie meanwhile (its children may have been
-     * re-parented behind the walk's back), so the caller must look another way.
+     * The children orphans re-parent to when this process is a subreaper: those of its first live
+     * thread, the leader (a thread that exits hands its children there too). When the leader
+     * thread has exited, another thread adopts them, so then every thread's list is read.
      */
-    public static Optional<List<Stat>> ownDescendantsStable() {
+    public static List<Long> adoptedChildren() {
+        long leader = ProcessHandle.current().pid();
+        boolean alive = taskState(leader).map(s -> s != 'Z' && s != 'X').orElse(false);
+        Optional<List<Long>> kids = alive ? taskChildren(leader) : Optional.empty();
+        return kids.orElseGet(ProcFs::ownChildren);
+    }
+
+    /** The state letter of one thread of this process ({@code R}, {@code S}, {@code Z}, ...); empty when it is gone. */
+    static Optional<Character> taskState(long tid) {
+        byte[] data = read(PROC.resolve("self/task").resolve(Long.toString(tid)).resolve("stat"));
+        if (data == null) {
+            return Optional.empty();
+        }
+        for (int i = data.length - 1; i > 0; i--) {
+            if (data[i] == ')' && i + 2 < data.length) {
+                return Optional.of((char) data[i + 2]);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Whether the process is blocked in a system call one of whose arguments is {@code argument}
+     * ({@code /proc/<pid>/syscall}: the call's number, then its arguments in hex).
+     */
+    static boolean inSyscallWithArgument(long pid, long argument) {
+        byte[] data = read(PROC.resolve(Long.toString(pid)).resolve("syscall"));
+        if (data == null) {
+            return false;
+        }
+        String[] f = new String(data, StandardCharsets.US_ASCII).trim().split(" ");
+        String wanted = "0x" + Long.toHexString(argument);
+        for (int i = 1; i < f.length && i <= 6; i++) {
+            if (f[i].equalsIgnoreCase(wanted)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void addPids(byte[] data, List<Long> out) {
+        int v = -1;
+        for (byte b : data) {
+            if (b >= '0' && b <= '9') {
+                v = (v < 0 ? 0 : v * 10) + (b - '0');
+            } else if (v >= 0) {
+                out.add((long) v);
+                v = -1;
+            }
+        }
+        if (v >= 0) {
+            out.add((long) v);
+        }
+    }
+
+    /**
+     * Every live descendant of this process, walking the children lists down from its children
+     * {@code roots}; empty when the walk saw a listed process exit or turn zombie meanwhile (its
+     * children may have been re-parented behind the walk's back), so the caller must look another way.
+     */
+    public static Optional<List<Stat>> descendantsStable(List<Long> roots) {
         List<Stat> out = new ArrayList<>();
-        java.util.ArrayDeque<Long> todo = new java.util.ArrayDeque<>(ownChildren());
+        java.util.ArrayDeque<Long> todo = new java.util.ArrayDeque<>(roots);
         while (!todo.isEmpty()) {
             long pid = todo.poll();
             Optional<Stat> st = stat(pid);

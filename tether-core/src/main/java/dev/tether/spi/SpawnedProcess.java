@@ -14,6 +14,15 @@ public interface SpawnedProcess {
     /** Completes once the process has exited and been reaped. */
     CompletableFuture<Exit> onExit();
 
+    /**
+     * Runs {@code action} once the process has been reaped, as early as the platform can: on
+     * Linux on the thread that reaps it, before {@link #onExit()} completes on another. The
+     * action must not block. By default, when {@link #onExit()} completes.
+     */
+    default void whenReaped(Runnable action) {
+        onExit().whenComplete((exit, error) -> action.run());
+    }
+
     Optional<OutputStream> stdin();
 
     Optional<InputStream> stdout();

@@ -138,6 +138,18 @@ public final class LibC {
         }
     }
 
+    private static final MethodHandle FILE_ACTIONS_ADDCLOSE = Native.link("posix_spawn_file_actions_addclose",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
+
+    /** @see <a href="https://man7.org/linux/man-pages/man3/posix_spawn_file_actions_addclose.3p.html">posix_spawn_file_actions_addclose(3p)</a> */
+    public static int posix_spawn_file_actions_addclose(MemorySegment actions, int fd) {
+        try {
+            return (int) FILE_ACTIONS_ADDCLOSE.invokeExact(actions, fd);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
     /** glibc extension (2.29+): change directory in the child before exec. */
     public static int posix_spawn_file_actions_addchdir_np(MemorySegment actions, MemorySegment path) {
         try {
@@ -166,6 +178,16 @@ public final class LibC {
     private static final MethodHandle SIGEMPTYSET = Native.link("sigemptyset", FunctionDescriptor.of(C_INT, C_POINTER));
     private static final MethodHandle SIGFILLSET = Native.link("sigfillset", FunctionDescriptor.of(C_INT, C_POINTER));
     private static final MethodHandle KILL = Native.linkWithErrno("kill", FunctionDescriptor.of(C_INT, C_INT, C_INT));
+    private static final MethodHandle GETTID = Native.link("gettid", FunctionDescriptor.of(C_INT));
+
+    /** @see <a href="https://man7.org/linux/man-pages/man2/gettid.2.html">gettid(2)</a> (glibc 2.30+): the calling thread's kernel id */
+    public static int gettid() {
+        try {
+            return (int) GETTID.invokeExact();
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
 
     /** @see <a href="https://man7.org/linux/man-pages/man3/sigemptyset.3.html">sigemptyset(3)</a> */
     public static int sigemptyset(MemorySegment set) {
@@ -322,6 +344,42 @@ public final class LibC {
         }
     }
 
+    // ---- files: open, mkfifo, poll ---------------------------------------------------------
+
+    private static final MethodHandle OPEN = Native.linkWithErrno("open",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle MKFIFO = Native.linkWithErrno("mkfifo",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
+    private static final MethodHandle POLL = Native.linkWithErrno("poll",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_LONG, C_INT));
+
+    /** @see <a href="https://man7.org/linux/man-pages/man2/open.2.html">open(2)</a>; a descriptor, or -1 and errno */
+    public static int open(MemorySegment path, int flags, int mode) {
+        try {
+            return (int) OPEN.invokeExact(Native.callState(), path, flags, mode);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** @see <a href="https://man7.org/linux/man-pages/man3/mkfifo.3.html">mkfifo(3)</a> */
+    public static int mkfifo(MemorySegment path, int mode) {
+        try {
+            return (int) MKFIFO.invokeExact(Native.callState(), path, mode);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** @see <a href="https://man7.org/linux/man-pages/man2/poll.2.html">poll(2)</a>; {@code fds} holds {@code struct pollfd}s */
+    public static int poll(MemorySegment fds, long count, int timeoutMillis) {
+        try {
+            return (int) POLL.invokeExact(Native.callState(), fds, count, timeoutMillis);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
     // ---- process attributes -------------------------------------------------------------------
 
     private static final MethodHandle PRCTL = Native.linkWithErrno("prctl",
@@ -391,6 +449,7 @@ public final class LibC {
     public static final int O_APPEND = 02000;
     public static final int O_NONBLOCK = 04000;
     public static final int O_CLOEXEC = 02000000;
+    public static final short POLLHUP = 0x10;
 
     public static final int EPOLL_CLOEXEC = O_CLOEXEC;
     public static final int EPOLL_CTL_ADD = 1;

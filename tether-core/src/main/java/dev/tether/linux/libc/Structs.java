@@ -14,6 +14,12 @@ public final class Structs {
     /** {@code sigset_t}: 1024 bits. */
     public static final long SIGSET_T_SIZE = 128;
 
+    /** {@code struct pollfd}: {@code int fd; short events; short revents;}. */
+    public static final long POLLFD_SIZE = 8;
+    public static final long POLLFD_FD = 0;
+    public static final long POLLFD_EVENTS = 4;
+    public static final long POLLFD_REVENTS = 6;
+
     /** {@code siginfo_t} is 128 bytes; the fields waitid fills for a child. */
     public static final long SIGINFO_T_SIZE = 128;
     public static final long SIGINFO_SI_SIGNO = 0;

@@ -1,0 +1,435 @@
+package dev.tether.linux;
+
+import dev.tether.TetherException;
+import dev.tether.linux.libc.Errno;
+import dev.tether.linux.libc.LibC;
+import dev.tether.linux.libc.Structs;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts a {@code posix_spawn} child into its session's cgroup before it can run anything, without
+ * a gate program: the child's own file actions hold it, before exec, until this JVM has written
+ * it into {@code cgroup.procs}; then it execs the command itself. (The gate shell this replaces
+ * cost a shell start-up and a second exec per spawn, about 0.6 ms here.)
+ *
+ * <p>Each gate is three names in a private (0700) directory: {@code N.arrive} and {@code N.hold}
+ * are FIFOs, {@code N.ticket} a plain file. The child's file actions, after its stdio and
+ * directory are set and every other descriptor is closed (a held child must not keep the
+ * guardian's pipe open, or the guardian would never learn that the JVM died): open {@code arrive} for writing and close it (a reader opened here before the
+ * spawn then sees {@code POLLHUP}: the child exists and is past it); open {@code hold} for reading,
+ * which blocks until a writer opens it; open {@code ticket}, which fails, so the child exits 127
+ * without exec'ing, when the ticket has been removed. A keeper thread (a platform thread: a
+ * caller pinned in {@code posix_spawn} must not be able to starve it) waits for {@code arrive},
+ * finds the child among the spawning thread's children (the one that still shares this JVM's
+ * address space, which only a child that has not exec'd does), writes it into the cgroup, and opens
+ * {@code hold} for writing, which releases it. If the cgroup cannot take it, the keeper removes the
+ * ticket first, so the child fails instead of running outside.
+ *
+ * <p>When the JVM dies with a child held, its guardian removes every ticket, then opens every FIFO
+ * (releasing the held children, which then fail at their ticket), until its sweep is quiet.
+ * Limit: if the JVM and its guardian are both killed while a child is held, the child stays
+ * blocked in {@code open(2)} (it has run no code of the command); {@link #releaseAbandoned()}
+ * frees such children of dead JVMs when a later supervisor starts.
+ */
+final class HeldSpawns {
+    private static final Logger log = LoggerFactory.getLogger(HeldSpawns.class);
+    /** The private directory's name: prefix, then this JVM's pid and start time, then a random part. */
+    static final String DIRECTORY_PREFIX = "tether-spawns-";
+    private static final int POLL_MILLIS = 20;
+    private static final int SPINS_BEFORE_PARKING = 2_000;
+    private static final long PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    private static final int CHILD_FD = 3;
+    private static final int ABANDONED_PASSES = 10;
+    private static final Duration ABANDONED_PAUSE = Duration.ofMillis(10);
+
+    private final Path dir;
+    private final ExitWatcher watcher;
+    private final ConcurrentLinkedDeque<Gate> free = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger gates = new AtomicInteger();
+    private final ExecutorService keepers = Executors.newCachedThreadPool(
+            Thread.ofPlatform().daemon().name("tether-spawn-keeper-", 0).factory());
+
+    private record Gate(Path arrive, Path hold, Path ticket) {}
+
+    private HeldSpawns(Path dir, ExitWatcher watcher) {
+        this.dir = dir;
+        this.watcher = watcher;
+    }
+
+    /**
+     * The held spawns of this JVM, in a new private directory named after this process's identity
+     * (so a later supervisor can tell a dead JVM's); empty, logged, when it cannot be made.
+     */
+    static Optional<HeldSpawns> create(ExitWatcher watcher) {
+        try {
+            ProcessHandle self = ProcessHandle.current();
+            long start = ProcFs.stat(self.pid()).map(ProcFs.Stat::startTime).orElse(0L);
+            Path dir = Files.createTempDirectory(DIRECTORY_PREFIX + self.pid() + "-" + start + "-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            dir.toFile().deleteOnExit();
+            return Optional.of(new HeldSpawns(dir, watcher));
+        } catch (IOException | UnsupportedOperationException e) {
+            log.info("cannot create a directory for held spawns ({}); cgroup spawns go through the /bin/sh gate", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Where the gates are: the guardian releases them when this JVM dies. */
+    Path directory() {
+        return dir;
+    }
+
+    /**
+     * Adds the hold's file actions (call after the stdio, directory and {@code closefrom}
+     * actions) and opens the arrival FIFO's read end; then call {@link Hold#spawning()}
+     * right before {@code posix_spawn} and {@link Hold#spawned()} right after it, or
+     * {@link Hold#abandon()} if the spawn is not attempted.
+     */
+    Hold hold(Arena arena, MemorySegment actions, Path procsFile) {
+        Gate gate = take();
+        int arriveFd = LibC.open(arena.allocateFrom(gate.arrive().toString()), LibC.O_RDONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC, 0);
+        if (arriveFd < 0) {
+            int err = LibC.errno();
+            throw new TetherException("cannot open spawn gate " + gate.arrive() + ": " + Errno.name(err));
+        }
+        MemorySegment holdPath;
+        try {
+            addOpen(arena, actions, gate.arrive(), LibC.O_WRONLY);
+            check(LibC.posix_spawn_file_actions_addclose(actions, CHILD_FD), "posix_spawn_file_actions_addclose");
+            holdPath = addOpen(arena, actions, gate.hold(), LibC.O_RDONLY);
+            addOpen(arena, actions, gate.ticket(), LibC.O_RDONLY);
+            check(LibC.posix_spawn_file_actions_addclose(actions, CHILD_FD), "posix_spawn_file_actions_addclose");
+        } catch (RuntimeException e) {
+            LibC.close(arriveFd);
+            free.push(gate);
+            throw e;
+        }
+        return new Hold(gate, arriveFd, holdPath.address(), procsFile);
+    }
+
+    /** One spawn's hold: the keeper's side and the spawning thread's. */
+    final class Hold {
+        private final Gate gate;
+        private final int arriveFd;
+        /** Where the child's copy of the hold's path is: the argument of the open(2) it blocks in. */
+        private final long holdPathAddress;
+        private final Path procsFile;
+        private final CompletableFuture<Void> kept = new CompletableFuture<>();
+        private volatile long tid = -1;
+        private volatile boolean ended;
+        private volatile String failure;
+
+        private Hold(Gate gate, int arriveFd, long holdPathAddress, Path procsFile) {
+            this.gate = gate;
+            this.arriveFd = arriveFd;
+            this.holdPathAddress = holdPathAddress;
+            this.procsFile = procsFile;
+        }
+
+        /** Starts the keeper, then notes the calling thread: the child will be its child. */
+        void spawning() {
+            keepers.execute(this::keep);
+            tid = LibC.gettid(); // last before the downcall: a virtual caller cannot move carriers in between
+        }
+
+        /**
+         * {@code posix_spawn} returned: waits for the keeper and gives the gate back.
+         *
+         * @return why the child could not be put in its cgroup (it then exited 127 before exec), if so
+         */
+        Optional<String> spawned() {
+            ended = true;
+            while (!kept.isDone()) {
+                // The spawn ended without its child passing the gate (it failed before, or the child
+                // died in it): end whichever wait the keeper is in, until it has finished.
+                wakeKeeper();
+                try {
+                    kept.get(1, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    // not yet: wake it again
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    kept.join();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    break;
+                }
+            }
+            String why = failure;
+            if (why != null) {
+                restoreTicket(gate);
+            }
+            free.push(gate);
+            return Optional.ofNullable(why);
+        }
+
+        /** The spawn was not attempted: the gate goes back unused. */
+        void abandon() {
+            LibC.close(arriveFd);
+            free.push(gate);
+        }
+
+        /** Ends the keeper's wait for arrival (a writer comes and goes) or for release (a reader comes and goes). */
+        private void wakeKeeper() {
+            try (Arena arena = Arena.ofConfined()) {
+                int fd = LibC.open(arena.allocateFrom(gate.arrive().toString()), LibC.O_WRONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC, 0);
+                if (fd >= 0) {
+                    LibC.close(fd);
+                }
+                fd = LibC.open(arena.allocateFrom(gate.hold().toString()), LibC.O_RDONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC, 0);
+                if (fd >= 0) {
+                    LibC.close(fd);
+                }
+            }
+        }
+
+        private void keep() {
+            try (Arena arena = Arena.ofConfined()) {
+                if (!awaitArrival(arena)) {
+                    return; // posix_spawn ended before its child reached the gate
+                }
+                long pid = -1;
+                try {
+                    pid = findChild();
+                    if (pid > 0) {
+                        Cgroups.write(procsFile, Long.toString(pid));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    fail(pid > 0 ? "cannot write the child into " + procsFile + ": " + e.getMessage()
+                            : "cannot find the held child: " + e);
+                }
+                if (pid > 0 || !ended) {
+                    release(arena); // (a child not found while the spawn goes on fails at its missing ticket)
+                } // else the spawn ended without a child to release
+            } catch (Throwable t) {
+                fail("the spawn keeper failed: " + t);
+                log.error("spawn keeper failed; the held child is released to fail at its ticket", t);
+                try (Arena arena = Arena.ofConfined()) {
+                    release(arena);
+                }
+            } finally {
+                LibC.close(arriveFd);
+                kept.complete(null);
+            }
+        }
+
+        /** Waits until the child has opened and closed {@code arrive}; false if the spawn ended first. */
+        private boolean awaitArrival(Arena arena) {
+            MemorySegment pfd = arena.allocate(Structs.POLLFD_SIZE, 4);
+            pfd.set(ValueLayout.JAVA_INT, Structs.POLLFD_FD, arriveFd);
+            pfd.set(ValueLayout.JAVA_SHORT, Structs.POLLFD_EVENTS, (short) 0);
+            while (!ended) {
+                pfd.set(ValueLayout.JAVA_SHORT, Structs.POLLFD_REVENTS, (short) 0);
+                int rc = LibC.poll(pfd, 1, POLL_MILLIS);
+                if (rc > 0 && (pfd.get(ValueLayout.JAVA_SHORT, Structs.POLLFD_REVENTS) & LibC.POLLHUP) != 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * The held child: a child of the spawning thread, not yet watched, that still shares this
+         * JVM's address space. Only one such child per thread can exist (posix_spawn returns only
+         * after its child exec'd or died). Should the thread be another (a virtual caller that
+         * moved carriers), any child of this JVM that shares its address space and blocks in
+         * {@code open(2)} on this gate's own copy of the hold's path. -1 once the spawn has ended
+         * without it.
+         */
+        private long findChild() {
+            int spins = 0;
+            while (true) {
+                for (long pid : ProcFs.taskChildren(tid).orElse(List.of())) {
+                    if (!watcher.isWatched(pid) && ProcFs.sharesAddressSpaceWithSelf(pid)) {
+                        return pid;
+                    }
+                }
+                for (long pid : ProcFs.ownChildren()) {
+                    if (!watcher.isWatched(pid) && ProcFs.sharesAddressSpaceWithSelf(pid)
+                            && ProcFs.inSyscallWithArgument(pid, holdPathAddress)) {
+                        return pid;
+                    }
+                }
+                if (ended) {
+                    return -1;
+                }
+                spins = pause(spins);
+            }
+        }
+
+        /**
+         * Opens {@code hold} for writing, which blocks until the child opens it for reading and
+         * then releases it. Should the child die before it gets there, {@link #spawned()} opens
+         * {@code hold} for reading itself, which ends this wait.
+         */
+        private void release(Arena arena) {
+            MemorySegment path = arena.allocateFrom(gate.hold().toString());
+            while (true) {
+                int fd = LibC.open(path, LibC.O_WRONLY | LibC.O_CLOEXEC, 0);
+                if (fd >= 0) {
+                    LibC.close(fd);
+                    return;
+                }
+                int err = LibC.errno();
+                if (err != Errno.EINTR) {
+                    fail("cannot release the held child through " + gate.hold() + ": " + Errno.name(err));
+                    return;
+                }
+            }
+        }
+
+        private void fail(String why) {
+            if (failure == null) {
+                failure = why;
+            }
+            try {
+                Files.deleteIfExists(gate.ticket()); // before the release: the child must fail, not run outside
+            } catch (IOException e) {
+                log.error("cannot remove spawn ticket {}: {}", gate.ticket(), e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Frees the children that dead JVMs left held (when they and their guardians were killed
+     * together): in each of this user's gate directories whose JVM is gone, removes the tickets and
+     * opens every FIFO, {@link #ABANDONED_PASSES} times {@link #ABANDONED_PAUSE} apart (a child
+     * released from {@code arrive} next waits at {@code hold}), so each held child fails at its
+     * ticket; then removes the directory. Takes about 0.1 s per such directory.
+     */
+    static void releaseAbandoned() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tmp, DIRECTORY_PREFIX + "*")) {
+            for (Path d : dirs) {
+                if (ownerAlive(d.getFileName().toString()) || !ownedBySelf(d)) {
+                    continue;
+                }
+                try (Arena arena = Arena.ofConfined()) {
+                    for (int pass = 0; pass < ABANDONED_PASSES; pass++) {
+                        releaseAll(d, arena);
+                        Thread.sleep(ABANDONED_PAUSE);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(d)) {
+                    for (Path f : files) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+                Files.deleteIfExists(d);
+                log.debug("released the held spawns of a dead JVM and removed its gates ({})", d);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("cannot look for abandoned held spawns in {}: {}", tmp, e.getMessage());
+        }
+    }
+
+    /** Whether the JVM named by a gate directory ({@code prefix-PID-START-random}) still runs. */
+    private static boolean ownerAlive(String name) {
+        String[] parts = name.substring(DIRECTORY_PREFIX.length()).split("-");
+        try {
+            long pid = Long.parseLong(parts[0]);
+            long start = Long.parseLong(parts[1]);
+            return ProcFs.stat(pid).map(st -> st.startTime() == start).orElse(false);
+        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+            return true; // not one of ours: leave it alone
+        }
+    }
+
+    private static boolean ownedBySelf(Path d) throws IOException {
+        return Files.getAttribute(d, "unix:uid", LinkOption.NOFOLLOW_LINKS)
+                .equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+    }
+
+    private static void releaseAll(Path d, Arena arena) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(d)) {
+            for (Path f : files) {
+                if (f.getFileName().toString().endsWith(".ticket")) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(d)) {
+            for (Path f : files) {
+                if (!Files.isSymbolicLink(f)) { // a FIFO (the tickets are gone): opening it read-write never blocks
+                    int fd = LibC.open(arena.allocateFrom(f.toString()), LibC.O_RDWR | LibC.O_NONBLOCK | LibC.O_CLOEXEC, 0);
+                    if (fd >= 0) {
+                        LibC.close(fd);
+                    }
+                }
+            }
+        }
+    }
+
+    private static int pause(int spins) {
+        if (spins < SPINS_BEFORE_PARKING) {
+            Thread.onSpinWait();
+        } else {
+            LockSupport.parkNanos(PARK_NANOS);
+        }
+        return spins + 1;
+    }
+
+    private Gate take() {
+        Gate g = free.poll();
+        if (g != null) {
+            return g;
+        }
+        int n = gates.incrementAndGet();
+        Gate gate = new Gate(dir.resolve(n + ".arrive"), dir.resolve(n + ".hold"), dir.resolve(n + ".ticket"));
+        try (Arena arena = Arena.ofConfined()) {
+            for (Path fifo : List.of(gate.arrive(), gate.hold())) {
+                if (LibC.mkfifo(arena.allocateFrom(fifo.toString()), 0600) < 0) {
+                    throw new TetherException("cannot create spawn gate " + fifo + ": " + Errno.name(LibC.errno()));
+                }
+                fifo.toFile().deleteOnExit(); // after the directory's: deleted before it
+            }
+        }
+        restoreTicket(gate);
+        gate.ticket().toFile().deleteOnExit();
+        return gate;
+    }
+
+    private static void restoreTicket(Gate gate) {
+        try {
+            if (!Files.exists(gate.ticket())) {
+                Files.createFile(gate.ticket());
+            }
+        } catch (IOException e) {
+            throw new TetherException("cannot create spawn ticket " + gate.ticket() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static MemorySegment addOpen(Arena arena, MemorySegment actions, Path path, int flags) {
+        MemorySegment p = arena.allocateFrom(path.toString());
+        check(LibC.posix_spawn_file_actions_addopen(actions, CHILD_FD, p, flags, 0), "posix_spawn_file_actions_addopen");
+        return p;
+    }
+
+    private static void check(int rc, String function) {
+        if (rc != 0) {
+            throw new TetherException(function + " failed: " + Errno.name(rc));
+        }
+    }
+}
