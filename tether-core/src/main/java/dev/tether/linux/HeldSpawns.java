@@ -8,10 +8,14 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
@@ -53,6 +57,8 @@ import org.slf4j.LoggerFactory;
  */
 final class HeldSpawns {
     private static final Logger log = LoggerFactory.getLogger(HeldSpawns.class);
+    /** The file in each gate directory that its JVM keeps locked while it lives. */
+    static final String OWNER_LOCK = "owner.lock";
     /** The private directory's name: prefix, then this JVM's pid and start time, then a random part. */
     static final String DIRECTORY_PREFIX = "tether-spawns-";
     private static final int POLL_MILLIS = 20;
@@ -64,6 +70,9 @@ final class HeldSpawns {
 
     private final Path dir;
     private final ExitWatcher watcher;
+    /** Open, and locked, for this JVM's whole life. */
+    @SuppressWarnings("unused")
+    private final FileChannel owner;
     private final ConcurrentLinkedDeque<Gate> free = new ConcurrentLinkedDeque<>();
     private final AtomicInteger gates = new AtomicInteger();
     private final ExecutorService keepers = Executors.newCachedThreadPool(
@@ -71,14 +80,17 @@ final class HeldSpawns {
 
     private record Gate(Path arrive, Path hold, Path ticket) {}
 
-    private HeldSpawns(Path dir, ExitWatcher watcher) {
+    private HeldSpawns(Path dir, ExitWatcher watcher, FileChannel owner) {
         this.dir = dir;
         this.watcher = watcher;
+        this.owner = owner;
     }
 
     /**
-     * The held spawns of this JVM, in a new private directory named after this process's identity
-     * (so a later supervisor can tell a dead JVM's); empty, logged, when it cannot be made.
+     * The held spawns of this JVM, in a new private directory named after this process's identity,
+     * holding a lock on its {@link #OWNER_LOCK} file for as long as it lives (how a later JVM tells
+     * a dead JVM's directory from a live one's, even from another pid namespace sharing the
+     * directory); empty, logged, when it cannot be made.
      */
     static Optional<HeldSpawns> create(ExitWatcher watcher) {
         try {
@@ -87,7 +99,11 @@ final class HeldSpawns {
             Path dir = Files.createTempDirectory(DIRECTORY_PREFIX + self.pid() + "-" + start + "-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             dir.toFile().deleteOnExit();
-            return Optional.of(new HeldSpawns(dir, watcher));
+            Path lock = dir.resolve(OWNER_LOCK);
+            FileChannel owner = FileChannel.open(lock, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            lock.toFile().deleteOnExit();
+            owner.lock(); // never released: the JVM's death releases it (the channel is never closed)
+            return Optional.of(new HeldSpawns(dir, watcher, owner));
         } catch (IOException | UnsupportedOperationException e) {
             log.info("cannot create a directory for held spawns ({}); cgroup spawns go through the /bin/sh gate", e.getMessage());
             return Optional.empty();
@@ -311,16 +327,18 @@ final class HeldSpawns {
 
     /**
      * Frees the children that dead JVMs left held (when they and their guardians were killed
-     * together): in each of this user's gate directories whose JVM is gone, removes the tickets and
+     * together): in each of this user's gate directories whose JVM is gone (nothing holds the lock
+     * on its {@link #OWNER_LOCK} any more), removes the tickets and
      * opens every FIFO, {@link #ABANDONED_PASSES} times {@link #ABANDONED_PAUSE} apart (a child
      * released from {@code arrive} next waits at {@code hold}), so each held child fails at its
      * ticket; then removes the directory. Takes about 0.1 s per such directory.
      */
-    static void releaseAbandoned() {
+    static void releaseAbandoned(Optional<Path> own) {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tmp, DIRECTORY_PREFIX + "*")) {
             for (Path d : dirs) {
-                if (ownerAlive(d.getFileName().toString()) || !ownedBySelf(d)) {
+                // Never this JVM's own: opening and closing its lock file would drop the lock.
+                if (own.map(d::equals).orElse(false) || !ownedBySelf(d) || ownerAlive(d)) {
                     continue;
                 }
                 try (Arena arena = Arena.ofConfined()) {
@@ -345,8 +363,30 @@ final class HeldSpawns {
         }
     }
 
+    /**
+     * Whether the JVM of a gate directory still holds the lock on its owner file. A directory
+     * without one (not ours, or made by hand) counts as dead only when the JVM its name gives is
+     * gone, as this namespace sees it.
+     */
+    private static boolean ownerAlive(Path d) throws IOException {
+        Path lock = d.resolve(OWNER_LOCK);
+        if (!Files.exists(lock)) {
+            return namedOwnerAlive(d.getFileName().toString());
+        }
+        try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.WRITE)) {
+            FileLock held = ch.tryLock();
+            if (held == null) {
+                return true;
+            }
+            held.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        }
+    }
+
     /** Whether the JVM named by a gate directory ({@code prefix-PID-START-random}) still runs. */
-    private static boolean ownerAlive(String name) {
+    private static boolean namedOwnerAlive(String name) {
         String[] parts = name.substring(DIRECTORY_PREFIX.length()).split("-");
         try {
             long pid = Long.parseLong(parts[0]);
@@ -372,7 +412,9 @@ final class HeldSpawns {
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(d)) {
             for (Path f : files) {
-                if (!Files.isSymbolicLink(f)) { // a FIFO (the tickets are gone): opening it read-write never blocks
+                String name = f.getFileName().toString();
+                if ((name.endsWith(".arrive") || name.endsWith(".hold")) && !Files.isSymbolicLink(f)) {
+                    // a FIFO: opening it read-write never blocks
                     int fd = LibC.open(arena.allocateFrom(f.toString()), LibC.O_RDWR | LibC.O_NONBLOCK | LibC.O_CLOEXEC, 0);
                     if (fd >= 0) {
                         LibC.close(fd);

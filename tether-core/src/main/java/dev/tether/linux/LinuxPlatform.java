@@ -81,7 +81,9 @@ public final class LinuxPlatform implements Platform {
                     Optional<HeldSpawns> held = base.isPresent() && LibC.hasAddclosefromNp()
                             ? HeldSpawns.create(watcher) : Optional.empty();
                     if (held.isPresent()) {
-                        Thread.ofVirtual().name("tether-release-abandoned-spawns").start(HeldSpawns::releaseAbandoned);
+                        Path own = held.get().directory();
+                        Thread.ofVirtual().name("tether-release-abandoned-spawns")
+                                .start(() -> HeldSpawns.releaseAbandoned(Optional.of(own)));
                     }
                     mach = new Machinery(watcher, reaper, new LinuxSpawner(watcher, reaper, held), base);
                     machinery = mach;

@@ -128,7 +128,7 @@ while :; do
 done
 if [ "$hd" != - ] && [ -d "$hd" ]; then
   release_held
-  rm -f "$hd"/*.arrive "$hd"/*.hold
+  rm -f "$hd"/*.arrive "$hd"/*.hold "$hd"/owner.lock
   rmdir "$hd" 2>/dev/null
 fi
 exit 0

@@ -158,12 +158,45 @@ class HeldSpawnsIT {
             Process held = heldChild(dir, 1, ran, false);
             await().atMost(CLEANUP).until(() -> waitsInOpen(held));
 
-            HeldSpawns.releaseAbandoned();
+            HeldSpawns.releaseAbandoned(Optional.empty());
 
             await().atMost(CLEANUP).until(() -> !held.isAlive());
             assertThat(held.exitValue()).as("failed at the missing ticket").isNotZero();
             assertThat(ran).as("it never ran its command").doesNotExist();
             assertThat(dir).as("the gates are removed").doesNotExist();
+        } finally {
+            if (Files.isDirectory(dir)) {
+                try (var files = Files.list(dir)) {
+                    for (Path f : files.toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+                Files.deleteIfExists(dir);
+            }
+        }
+    }
+
+    @Test
+    void gatesWhoseJvmStillHoldsTheirLockAreLeftAloneWhateverTheirNameSays() throws Exception {
+        // Named after a pid that is not running here, as a JVM in another pid namespace sharing
+        // this temporary directory looks; but something still holds the owner lock (an fcntl lock,
+        // as the JVM's own): a live owner.
+        Path dir = Files.createTempDirectory(HeldSpawns.DIRECTORY_PREFIX + "999999999-1-");
+        try {
+            gate(dir, 1);
+            Path lock = Files.createFile(dir.resolve(HeldSpawns.OWNER_LOCK));
+            Process owner = new ProcessBuilder("python3", "-c", "import fcntl, sys, time\n"
+                    + "f = open(sys.argv[1], 'w'); fcntl.lockf(f, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(300)",
+                    lock.toString()).redirectErrorStream(true).start();
+            started.add(owner);
+            assertThat(new String(owner.getInputStream().readNBytes(6), StandardCharsets.US_ASCII)).isEqualTo("locked");
+
+            HeldSpawns.releaseAbandoned(Optional.empty());
+            assertThat(dir.resolve("1.ticket")).as("a live owner's ticket").exists();
+
+            owner.destroyForcibly().waitFor();
+            HeldSpawns.releaseAbandoned(Optional.empty());
+            assertThat(dir).as("a dead owner's gates are removed").doesNotExist();
         } finally {
             if (Files.isDirectory(dir)) {
                 try (var files = Files.list(dir)) {
