@@ -68,11 +68,17 @@ final class HeldSpawns {
     private static final int ABANDONED_PASSES = 10;
     private static final Duration ABANDONED_PAUSE = Duration.ofMillis(10);
 
+    /**
+     * This JVM's own gate directory, which {@link #releaseAbandoned()} must never open: closing any
+     * descriptor of its lock file would drop this JVM's lock on it (POSIX record locks).
+     */
+    private static volatile Path ownDirectory;
+
     private final Path dir;
     private final ExitWatcher watcher;
-    /** Open, and locked, for this JVM's whole life. */
+    /** Open, and locked, for this JVM's whole life (replaced only if the directory was removed). */
     @SuppressWarnings("unused")
-    private final FileChannel owner;
+    private FileChannel owner; // guarded by this
     private final ConcurrentLinkedDeque<Gate> free = new ConcurrentLinkedDeque<>();
     private final AtomicInteger gates = new AtomicInteger();
     private final ExecutorService keepers = Executors.newCachedThreadPool(
@@ -99,14 +105,35 @@ final class HeldSpawns {
             Path dir = Files.createTempDirectory(DIRECTORY_PREFIX + self.pid() + "-" + start + "-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             dir.toFile().deleteOnExit();
-            Path lock = dir.resolve(OWNER_LOCK);
-            FileChannel owner = FileChannel.open(lock, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            lock.toFile().deleteOnExit();
-            owner.lock(); // never released: the JVM's death releases it (the channel is never closed)
-            return Optional.of(new HeldSpawns(dir, watcher, owner));
+            HeldSpawns held = new HeldSpawns(dir, watcher, lockOwner(dir));
+            ownDirectory = dir;
+            return Optional.of(held);
         } catch (IOException | UnsupportedOperationException e) {
             log.info("cannot create a directory for held spawns ({}); cgroup spawns go through the /bin/sh gate", e.getMessage());
             return Optional.empty();
+        }
+    }
+
+    private static FileChannel lockOwner(Path dir) throws IOException {
+        Path lock = dir.resolve(OWNER_LOCK);
+        FileChannel owner = FileChannel.open(lock, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        lock.toFile().deleteOnExit();
+        owner.lock(); // never released: the JVM's death releases it (the channel is never closed)
+        return owner;
+    }
+
+    /** The directory is gone: drop the gates and make it again, with its owner lock. */
+    private synchronized void rebuild() {
+        if (Files.isDirectory(dir)) {
+            return; // another spawn rebuilt it
+        }
+        free.clear();
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            owner = lockOwner(dir);
+            log.warn("the held spawns' directory {} was removed under this JVM; made it again", dir);
+        } catch (IOException e) {
+            throw new TetherException("cannot make the held spawns' directory " + dir + " again: " + e.getMessage(), e);
         }
     }
 
@@ -124,6 +151,12 @@ final class HeldSpawns {
     Hold hold(Arena arena, MemorySegment actions, Path procsFile) {
         Gate gate = take();
         int arriveFd = LibC.open(arena.allocateFrom(gate.arrive().toString()), LibC.O_RDONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC, 0);
+        if (arriveFd < 0 && LibC.errno() == Errno.ENOENT) {
+            // Removed under this JVM (a /tmp cleaner, by age): make the directory and gates again.
+            rebuild();
+            gate = take();
+            arriveFd = LibC.open(arena.allocateFrom(gate.arrive().toString()), LibC.O_RDONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC, 0);
+        }
         if (arriveFd < 0) {
             int err = LibC.errno();
             throw new TetherException("cannot open spawn gate " + gate.arrive() + ": " + Errno.name(err));
@@ -333,12 +366,12 @@ final class HeldSpawns {
      * released from {@code arrive} next waits at {@code hold}), so each held child fails at its
      * ticket; then removes the directory. Takes about 0.1 s per such directory.
      */
-    static void releaseAbandoned(Optional<Path> own) {
+    static void releaseAbandoned() {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tmp, DIRECTORY_PREFIX + "*")) {
             for (Path d : dirs) {
                 // Never this JVM's own: opening and closing its lock file would drop the lock.
-                if (own.map(d::equals).orElse(false) || !ownedBySelf(d) || ownerAlive(d)) {
+                if (d.equals(ownDirectory) || !ownedBySelf(d) || ownerAlive(d)) {
                     continue;
                 }
                 try (Arena arena = Arena.ofConfined()) {

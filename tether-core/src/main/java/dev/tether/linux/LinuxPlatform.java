@@ -81,9 +81,7 @@ public final class LinuxPlatform implements Platform {
                     Optional<HeldSpawns> held = base.isPresent() && LibC.hasAddclosefromNp()
                             ? HeldSpawns.create(watcher) : Optional.empty();
                     if (held.isPresent()) {
-                        Path own = held.get().directory();
-                        Thread.ofVirtual().name("tether-release-abandoned-spawns")
-                                .start(() -> HeldSpawns.releaseAbandoned(Optional.of(own)));
+                        Thread.ofVirtual().name("tether-release-abandoned-spawns").start(HeldSpawns::releaseAbandoned);
                     }
                     mach = new Machinery(watcher, reaper, new LinuxSpawner(watcher, reaper, held), base);
                     machinery = mach;

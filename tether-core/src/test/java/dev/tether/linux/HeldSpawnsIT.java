@@ -102,6 +102,48 @@ class HeldSpawnsIT {
     }
 
     @Test
+    void gatesRemovedUnderTheJvmAreMadeAgain() throws Exception {
+        try (Supervisor sup = Supervisor.builder().containment(Containment.CGROUP).shutdownHook(false).open()) {
+            sup.start(ProcessSpec.builder("/bin/true").build()).onStopped().get();
+            Path own = ownGateDirectory();
+            try (var files = Files.list(own)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(own); // as a /tmp cleaner would
+
+            Session s = sup.start(ProcessSpec.builder("/bin/cat", "/proc/self/cgroup").stdout(Stdio.pipe()).build());
+            String out = new String(s.stdout().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(s.onStopped().get().exit()).isEqualTo(new Exit.Exited(0));
+            assertThat(out.lines()).contains("0::" + cgroupRelative(s.cgroup().orElseThrow()));
+            assertThat(own.resolve(HeldSpawns.OWNER_LOCK)).as("made again, with its owner lock").exists();
+        }
+    }
+
+    @Test
+    void releasingAbandonedGatesNeverTouchesThisJvmsOwn() throws Exception {
+        try (Supervisor sup = Supervisor.builder().containment(Containment.CGROUP).shutdownHook(false).open()) {
+            sup.start(ProcessSpec.builder("/bin/true").build()).onStopped().get();
+            Path own = ownGateDirectory();
+            HeldSpawns.releaseAbandoned();
+            HeldSpawns.releaseAbandoned(); // a dropped lock would make the second take it for a dead JVM's
+            assertThat(own.resolve(HeldSpawns.OWNER_LOCK)).as("this JVM's gates, kept").exists();
+            assertThat(sup.start(ProcessSpec.builder("/bin/true").build()).onStopped().get().exit()).isEqualTo(new Exit.Exited(0));
+        }
+    }
+
+    /** This JVM's gate directory: named after its pid and start time. */
+    private static Path ownGateDirectory() throws IOException {
+        long pid = ProcessHandle.current().pid();
+        long start = ProcFs.stat(pid).orElseThrow().startTime();
+        try (var dirs = Files.newDirectoryStream(Path.of(System.getProperty("java.io.tmpdir")),
+                HeldSpawns.DIRECTORY_PREFIX + pid + "-" + start + "-*")) {
+            return dirs.iterator().next();
+        }
+    }
+
+    @Test
     void aChildItsCgroupCannotTakeFailsBeforeRunningAnything() throws Exception {
         LinuxPlatform platform = LinuxPlatform.create(true);
         Path ran = tmp.resolve("ran");
@@ -158,7 +200,7 @@ class HeldSpawnsIT {
             Process held = heldChild(dir, 1, ran, false);
             await().atMost(CLEANUP).until(() -> waitsInOpen(held));
 
-            HeldSpawns.releaseAbandoned(Optional.empty());
+            HeldSpawns.releaseAbandoned();
 
             await().atMost(CLEANUP).until(() -> !held.isAlive());
             assertThat(held.exitValue()).as("failed at the missing ticket").isNotZero();
@@ -191,11 +233,11 @@ class HeldSpawnsIT {
             started.add(owner);
             assertThat(new String(owner.getInputStream().readNBytes(6), StandardCharsets.US_ASCII)).isEqualTo("locked");
 
-            HeldSpawns.releaseAbandoned(Optional.empty());
+            HeldSpawns.releaseAbandoned();
             assertThat(dir.resolve("1.ticket")).as("a live owner's ticket").exists();
 
             owner.destroyForcibly().waitFor();
-            HeldSpawns.releaseAbandoned(Optional.empty());
+            HeldSpawns.releaseAbandoned();
             assertThat(dir).as("a dead owner's gates are removed").doesNotExist();
         } finally {
             if (Files.isDirectory(dir)) {
