@@ -5,12 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.client.api.ApiError;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Locale;
 
 /** Reading requests and writing answers the one way the API does it. */
 final class Http {
     /** Request bodies above this are refused with 413. */
     static final long MAX_BODY = 1024 * 1024;
+    /** The largest refused body still read to its end before the 413 is sent. */
+    private static final long DRAIN_LIMIT = 16 * MAX_BODY;
     static final String JSON = "application/json";
 
     private final ObjectMapper mapper;
@@ -32,6 +36,7 @@ final class Http {
         }
         long declared = ctx.req().getContentLengthLong();
         if (declared > MAX_BODY) {
+            drain(ctx, declared);
             throw tooLarge(declared);
         }
         try {
@@ -41,6 +46,25 @@ final class Http {
                 throw tooLarge(-1);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Reads and drops a refused body of up to {@link #DRAIN_LIMIT} bytes. A client still sending
+     * it then gets to read the 413, instead of a connection closed under it ("received no bytes").
+     */
+    private static void drain(Context ctx, long declared) {
+        if (declared > DRAIN_LIMIT) {
+            return; // not worth reading: the connection is closed after the answer
+        }
+        byte[] buf = new byte[64 * 1024];
+        try {
+            InputStream in = ctx.req().getInputStream();
+            while (in.read(buf) >= 0) {
+                // dropped
+            }
+        } catch (IOException e) {
+            // the client gave up sending: nothing to drain
         }
     }
 
