@@ -3,12 +3,13 @@ package dev.tether;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tether.linux.LinuxPlatform;
+import dev.tether.registry.Registry;
+import dev.tether.registry.SessionFilter;
 import dev.tether.testkit.Chaos;
 import dev.tether.testkit.ChildJvm;
 import dev.tether.testkit.CrashDriver;
 import dev.tether.testkit.Leaks;
-import dev.tether.registry.Registry;
-import dev.tether.registry.SessionFilter;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -65,6 +66,9 @@ class CrashMatrixIT {
             List<Path> dirs = CrashDriver.dirs(line).stream().map(Path::of).toList();
             assertThat(dirs).hasSize(CrashDriver.SCENARIOS.size()).allSatisfy(d -> assertThat(d).isDirectory());
             assertThat(guardianPid).as("a guardian runs").isPositive();
+            if (LinuxPlatform.cgroupsAvailable()) {
+                assertThat(LinuxPlatform.heldSpawnDirectories(child.pid())).as("its held-spawn gates").hasSize(1);
+            }
             await().atMost(SETTLE).until(() -> Chaos.survivors(prefix + "-deep-tree") == 121
                     && Chaos.survivors(prefix + "-double-fork-setsid") == 2
                     && Chaos.survivors(prefix + "-term-ignorer") == 2
@@ -90,6 +94,8 @@ class CrashMatrixIT {
                 assertThat(marker).as("slow-graceful got its grace").exists();
             }
             child.waitFor(Duration.ofSeconds(10));
+            // Its held-spawn gates go too: at exit by its shutdown hook, after a SIGKILL by its guardian.
+            await().atMost(Duration.ofSeconds(6)).until(() -> LinuxPlatform.heldSpawnDirectories(child.pid()).isEmpty());
             if (!ending.equals("KILL")) {
                 assertThat(dirs).as("session directories removed by the stop").allSatisfy(d -> assertThat(d).doesNotExist());
             }

@@ -109,9 +109,10 @@ final class HeldSpawns {
             long start = ProcFs.stat(self.pid()).map(ProcFs.Stat::startTime).orElse(0L);
             Path dir = Files.createTempDirectory(base(), DIRECTORY_PREFIX + self.pid() + "-" + start + "-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            dir.toFile().deleteOnExit();
             HeldSpawns held = new HeldSpawns(dir, watcher, lockOwner(dir));
             ownDirectory = dir;
+            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("tether-held-spawns-cleanup")
+                    .unstarted(() -> removeAll(dir)));
             return Optional.of(held);
         } catch (IOException | UnsupportedOperationException e) {
             log.info("cannot create a directory for held spawns ({}); cgroup spawns go through the /bin/sh gate", e.getMessage());
@@ -122,7 +123,6 @@ final class HeldSpawns {
     private static FileChannel lockOwner(Path dir) throws IOException {
         Path lock = dir.resolve(OWNER_LOCK);
         FileChannel owner = FileChannel.open(lock, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        lock.toFile().deleteOnExit();
         owner.lock(); // never released: the JVM's death releases it (the channel is never closed)
         return owner;
     }
@@ -139,6 +139,18 @@ final class HeldSpawns {
             log.warn("the held spawns' directory {} was removed under this JVM; made it again", dir);
         } catch (IOException e) {
             throw new TetherException("cannot make the held spawns' directory " + dir + " again: " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes a gate directory and what is in it (at this JVM's exit, or a dead JVM's), quietly. */
+    private static void removeAll(Path d) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(d)) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(d);
+        } catch (IOException e) {
+            log.debug("cannot remove the spawn gates in {}: {}", d, e.getMessage());
         }
     }
 
@@ -424,12 +436,7 @@ final class HeldSpawns {
                     Thread.currentThread().interrupt();
                     return;
                 }
-                try (DirectoryStream<Path> files = Files.newDirectoryStream(d)) {
-                    for (Path f : files) {
-                        Files.deleteIfExists(f);
-                    }
-                }
-                Files.deleteIfExists(d);
+                removeAll(d);
                 log.debug("released the held spawns of a dead JVM and removed its gates ({})", d);
             }
         } catch (IOException | RuntimeException e) {

@@ -174,6 +174,18 @@ public final class LinuxPlatform implements Platform {
     }
 
     /** Where the cgroup of a supervisor instance lives (or would live) on this machine, if cgroups are usable. */
+    /** The held-spawn gate directories of the JVM with this pid (normally one while it runs, none after it). */
+    public static List<Path> heldSpawnDirectories(long pid) {
+        try (java.nio.file.DirectoryStream<Path> dirs = Files.newDirectoryStream(HeldSpawns.base(),
+                HeldSpawns.DIRECTORY_PREFIX + pid + "-*")) {
+            List<Path> out = new ArrayList<>();
+            dirs.forEach(out::add);
+            return out;
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
+    }
+
     public static Optional<Path> instanceCgroup(String instanceId) {
         return machinery().cgroupBase.map(base -> base.resolve(Cgroups.INSTANCE_PREFIX + instanceId));
     }
