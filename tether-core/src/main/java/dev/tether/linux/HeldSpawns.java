@@ -188,11 +188,10 @@ final class HeldSpawns {
             int err = LibC.errno();
             throw new TetherException("cannot open spawn gate " + gate.arrive() + ": " + Errno.name(err));
         }
-        MemorySegment holdPath;
         try {
             addOpen(arena, actions, gate.arrive(), LibC.O_WRONLY);
             check(LibC.posix_spawn_file_actions_addclose(actions, CHILD_FD), "posix_spawn_file_actions_addclose");
-            holdPath = addOpen(arena, actions, gate.hold(), LibC.O_RDONLY);
+            addOpen(arena, actions, gate.hold(), LibC.O_RDONLY);
             addOpen(arena, actions, gate.ticket(), LibC.O_RDONLY);
             check(LibC.posix_spawn_file_actions_addclose(actions, CHILD_FD), "posix_spawn_file_actions_addclose");
         } catch (RuntimeException e) {
@@ -200,25 +199,22 @@ final class HeldSpawns {
             discard(gate);
             throw e;
         }
-        return new Hold(gate, arriveFd, holdPath.address(), procsFile);
+        return new Hold(gate, arriveFd, procsFile);
     }
 
     /** One spawn's hold: the keeper's side and the spawning thread's. */
     final class Hold {
         private final Gate gate;
         private final int arriveFd;
-        /** Where the child's copy of the hold's path is: the argument of the open(2) it blocks in. */
-        private final long holdPathAddress;
         private final Path procsFile;
         private final CompletableFuture<Void> kept = new CompletableFuture<>();
         private volatile long tid = -1;
         private volatile boolean ended;
         private volatile String failure;
 
-        private Hold(Gate gate, int arriveFd, long holdPathAddress, Path procsFile) {
+        private Hold(Gate gate, int arriveFd, Path procsFile) {
             this.gate = gate;
             this.arriveFd = arriveFd;
-            this.holdPathAddress = holdPathAddress;
             this.procsFile = procsFile;
         }
 
@@ -323,9 +319,8 @@ final class HeldSpawns {
          * The held child: a child of the spawning thread, not yet watched, that still shares this
          * JVM's address space. Only one such child per thread can exist (posix_spawn returns only
          * after its child exec'd or died). Should the thread be another (a virtual caller that
-         * moved carriers), any child of this JVM that shares its address space and blocks in
-         * {@code open(2)} on this gate's own copy of the hold's path. -1 once the spawn has ended
-         * without it.
+         * moved carriers), the only such child among all of this JVM's threads' children, once it is
+         * the only one (others in flight exec soon). -1 once the spawn has ended without it.
          */
         private long findChild() {
             int spins = 0;
@@ -335,11 +330,16 @@ final class HeldSpawns {
                         return pid;
                     }
                 }
+                long only = -1;
+                int candidates = 0;
                 for (long pid : ProcFs.ownChildren()) {
-                    if (!watcher.isWatched(pid) && ProcFs.sharesAddressSpaceWithSelf(pid)
-                            && ProcFs.inSyscallWithArgument(pid, holdPathAddress)) {
-                        return pid;
+                    if (!watcher.isWatched(pid) && ProcFs.sharesAddressSpaceWithSelf(pid)) {
+                        only = pid;
+                        candidates++;
                     }
+                }
+                if (candidates == 1) {
+                    return only; // the held child is always among them: alone, it is the one
                 }
                 if (ended) {
                     return -1;
@@ -576,10 +576,9 @@ final class HeldSpawns {
         }
     }
 
-    private static MemorySegment addOpen(Arena arena, MemorySegment actions, Path path, int flags) {
-        MemorySegment p = arena.allocateFrom(path.toString());
-        check(LibC.posix_spawn_file_actions_addopen(actions, CHILD_FD, p, flags, 0), "posix_spawn_file_actions_addopen");
-        return p;
+    private static void addOpen(Arena arena, MemorySegment actions, Path path, int flags) {
+        check(LibC.posix_spawn_file_actions_addopen(actions, CHILD_FD, arena.allocateFrom(path.toString()), flags, 0),
+                "posix_spawn_file_actions_addopen");
     }
 
     private static void check(int rc, String function) {

@@ -341,25 +341,6 @@ public final class ProcFs {
         return Optional.empty();
     }
 
-    /**
-     * Whether the process is blocked in a system call one of whose arguments is {@code argument}
-     * ({@code /proc/<pid>/syscall}: the call's number, then its arguments in hex).
-     */
-    static boolean inSyscallWithArgument(long pid, long argument) {
-        byte[] data = read(PROC.resolve(Long.toString(pid)).resolve("syscall"));
-        if (data == null) {
-            return false;
-        }
-        String[] f = new String(data, StandardCharsets.US_ASCII).trim().split(" ");
-        String wanted = "0x" + Long.toHexString(argument);
-        for (int i = 1; i < f.length && i <= 6; i++) {
-            if (f[i].equalsIgnoreCase(wanted)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static void addPids(byte[] data, List<Long> out) {
         int v = -1;
         for (byte b : data) {
