@@ -40,17 +40,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each gate is three names in a private (0700) directory: {@code N.arrive} and
  * {@code N-K.hold} are FIFOs, {@code N.ticket} a plain file; {@code arrive} and the ticket are
- * pooled, each spawn gets a {@code hold} of its own (see {@link #take()}). The child's file actions, after its stdio and
- * directory are set and every other descriptor is closed (a held child must not keep the
- * guardian's pipe open, or the guardian would never learn that the JVM died): open {@code arrive} for writing and close it (a reader opened here before the
- * spawn then sees {@code POLLHUP}: the child exists and is past it); open {@code hold} for reading,
- * which blocks until a writer opens it; open {@code ticket}, which fails, so the child exits 127
- * without exec'ing, when the ticket has been removed. A keeper thread (a platform thread: a
- * caller pinned in {@code posix_spawn} must not be able to starve it) waits for {@code arrive},
- * finds the child among the spawning thread's children (the one that still shares this JVM's
- * address space, which only a child that has not exec'd does), writes it into the cgroup, and opens
- * {@code hold} for writing, which releases it. If the cgroup cannot take it, the keeper removes the
- * ticket first, so the child fails instead of running outside.
+ * pooled, each spawn gets a {@code hold} of its own (see {@link #take()}). The child's file
+ * actions, after its stdio and directory are set and every other descriptor is closed (a held
+ * child must not keep the guardian's pipe open, or the guardian would never learn that the JVM
+ * died): open {@code arrive} for writing and close it (a reader opened here before the spawn then
+ * sees {@code POLLHUP}: the child exists and is past it); open {@code hold} for reading, which
+ * blocks until a writer opens it; open {@code ticket}, which fails, so the child exits 127 without
+ * exec'ing, when the ticket has been removed. A keeper thread (a platform thread: a caller pinned
+ * in {@code posix_spawn} must not be able to starve it) waits for {@code arrive}, finds the child
+ * among the spawning thread's children (the one that still shares this JVM's address space, which
+ * only a child that has not exec'd does), writes it into the cgroup, and opens {@code hold} for
+ * writing, which releases it. If the cgroup cannot take it, the keeper removes the ticket first,
+ * so the child fails instead of running outside.
  *
  * <p>When the JVM dies with a child held, its guardian removes every ticket, then opens every FIFO
  * (releasing the held children, which then fail at their ticket), until its sweep is quiet.
