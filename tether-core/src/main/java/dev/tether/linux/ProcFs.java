@@ -322,23 +322,15 @@ public final class ProcFs {
      */
     public static List<Long> adoptedChildren() {
         long leader = ProcessHandle.current().pid();
-        boolean alive = taskState(leader).map(s -> s != 'Z' && s != 'X').orElse(false);
+        boolean alive = taskStat(leader).map(st -> !st.isZombie()).orElse(false);
         Optional<List<Long>> kids = alive ? taskChildren(leader) : Optional.empty();
         return kids.orElseGet(ProcFs::ownChildren);
     }
 
-    /** The state letter of one thread of this process ({@code R}, {@code S}, {@code Z}, ...); empty when it is gone. */
-    static Optional<Character> taskState(long tid) {
+    /** The stat line of one thread of this process; empty when it is gone. */
+    static Optional<Stat> taskStat(long tid) {
         byte[] data = read(PROC.resolve("self/task").resolve(Long.toString(tid)).resolve("stat"));
-        if (data == null) {
-            return Optional.empty();
-        }
-        for (int i = data.length - 1; i > 0; i--) {
-            if (data[i] == ')' && i + 2 < data.length) {
-                return Optional.of((char) data[i + 2]);
-            }
-        }
-        return Optional.empty();
+        return data == null ? Optional.empty() : parseStat(tid, new String(data, StandardCharsets.ISO_8859_1));
     }
 
     private static void addPids(byte[] data, List<Long> out) {

@@ -243,14 +243,7 @@ class HeldSpawnsIT {
             assertThat(ran).as("it never ran its command").doesNotExist();
             assertThat(dir).as("the gates are removed").doesNotExist();
         } finally {
-            if (Files.isDirectory(dir)) {
-                try (var files = Files.list(dir)) {
-                    for (Path f : files.toList()) {
-                        Files.deleteIfExists(f);
-                    }
-                }
-                Files.deleteIfExists(dir);
-            }
+            removeDirectory(dir);
         }
     }
 
@@ -276,14 +269,19 @@ class HeldSpawnsIT {
             HeldSpawns.releaseAbandoned();
             assertThat(dir).as("a dead owner's gates are removed").doesNotExist();
         } finally {
-            if (Files.isDirectory(dir)) {
-                try (var files = Files.list(dir)) {
-                    for (Path f : files.toList()) {
-                        Files.deleteIfExists(f);
-                    }
+            removeDirectory(dir);
+        }
+    }
+
+    /** A gate directory a test made, with what is left in it. */
+    private static void removeDirectory(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
                 }
-                Files.deleteIfExists(dir);
             }
+            Files.deleteIfExists(dir);
         }
     }
 
