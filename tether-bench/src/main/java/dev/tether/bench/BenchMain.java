@@ -44,7 +44,7 @@ public final class BenchMain {
         try {
             if (opts.runs(Section.SPAWN)) {
                 System.out.println("(a) spawn-and-reap rate of /bin/true");
-                spawn = new SpawnBench(opts.spawns(), opts.rounds()).run();
+                spawn = new SpawnBench(opts.spawns(), opts.spawnWarmup(), opts.rounds()).run();
             }
             if (opts.runs(Section.STOP)) {
                 System.out.println("(b) stop latency of the 121-process deep tree");

@@ -8,13 +8,13 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Command line: {@code <repo-root> [--spawns=N] [--rounds=R] [--stop-reps=K] [--scans=S]
+ * Command line: {@code <repo-root> [--spawns=N] [--spawn-warmup=N] [--rounds=R] [--stop-reps=K] [--scans=S]
  * [--lifecycle-reps=K] [--load-seconds=S] [--connections=N] [--churn-seconds=S]
  * [--churn-clients=N] [--idle-seconds=S] [--live-sessions=N] [--daemon-jvm-args="..."]
  * [--only=spawn,stop,...] [--out=DIR]}. Blank arguments are ignored (Maven passes unset
  * properties as empty strings).
  */
-record BenchOptions(Path repo, int spawns, int rounds, int stopRepetitions, int scansPerRound,
+record BenchOptions(Path repo, int spawns, int spawnWarmup, int rounds, int stopRepetitions, int scansPerRound,
                     int lifecycleRepetitions, int loadSeconds, int connections, int churnSeconds, int churnClients,
                     int idleSeconds, int liveSessions, List<String> daemonJvmArgs, Set<Section> sections, Path out) {
 
@@ -48,7 +48,7 @@ record BenchOptions(Path repo, int spawns, int rounds, int stopRepetitions, int 
         }
     }
 
-    static final String USAGE = "usage: BenchMain <repo-root> [--spawns=2000] [--rounds=3] [--stop-reps=10]"
+    static final String USAGE = "usage: BenchMain <repo-root> [--spawns=2000] [--spawn-warmup=30000] [--rounds=3] [--stop-reps=10]"
             + " [--scans=20] [--lifecycle-reps=7] [--load-seconds=10] [--connections=8] [--churn-seconds=60]"
             + " [--churn-clients=50] [--idle-seconds=30] [--live-sessions=1000] [--daemon-jvm-args=\"...\"]"
             + " [--only=spawn,stop,scan,sigkill,registry,guardian,serve-list,serve-churn,serve-idle]"
@@ -60,6 +60,7 @@ record BenchOptions(Path repo, int spawns, int rounds, int stopRepetitions, int 
         }
         Path repo = Path.of(args[0]).toAbsolutePath().normalize();
         int spawns = 2000;
+        int spawnWarmup = 30_000;
         int rounds = 3;
         int stopReps = 10;
         int scans = 20;
@@ -86,6 +87,7 @@ record BenchOptions(Path repo, int spawns, int rounds, int stopRepetitions, int 
             String value = a.substring(eq + 1);
             switch (key) {
                 case "spawns" -> spawns = positive(key, value);
+                case "spawn-warmup" -> spawnWarmup = positive(key, value);
                 case "rounds" -> rounds = positive(key, value);
                 case "stop-reps" -> stopReps = positive(key, value);
                 case "scans" -> scans = positive(key, value);
@@ -109,7 +111,7 @@ record BenchOptions(Path repo, int spawns, int rounds, int stopRepetitions, int 
                 default -> throw new IllegalArgumentException("unknown option --" + key + "; " + USAGE);
             }
         }
-        return new BenchOptions(repo, spawns, rounds, stopReps, scans, lifecycleReps, loadSeconds, connections,
+        return new BenchOptions(repo, spawns, spawnWarmup, rounds, stopReps, scans, lifecycleReps, loadSeconds, connections,
                 churnSeconds, churnClients, idleSeconds, liveSessions, daemonJvmArgs, sections, out);
     }
 

@@ -3,6 +3,7 @@ package dev.tether.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.IntSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -174,14 +175,23 @@ final class Report {
         }
     }
 
+    /** The warm-up spawns the runs took, as a range. */
+    private static String warmups(SpawnBench.Result r) {
+        IntSummaryStatistics s = r.runs().stream().mapToInt(SpawnBench.Run::warmupSpawns).filter(w -> w >= 0).summaryStatistics();
+        return s.getCount() == 0 ? "none completed" : s.getMin() == s.getMax() ? num(s.getMin()) : num(s.getMin()) + "–" + num(s.getMax());
+    }
+
     private static void spawnSection(StringBuilder md, SpawnBench.Result r) {
         md.append("## (a) Spawn-and-reap rate of `/bin/true`\n\n")
                 .append(String.format("%d sequential spawns per run, each awaited (Tether: until `session.onStopped()`); "
-                        + "every run in a fresh JVM after %d warm-up spawns; %d rounds, variant order rotating per round, "
+                        + "every run in a fresh JVM after its warm-up: spawns on as many threads as it measures, in chunks of "
+                        + "1,000, until the JIT compiled for under 2%% of a chunk's wall time (at least 2,000, at most %d; "
+                        + "per run: %s); %d rounds, variant order rotating per round, "
                         + "median round reported. Spec: `ProcessSpec.builder(\"/bin/true\").stdout(discard).stderr(discard)` "
                         + "(stdin inherited); the baseline is `ProcessBuilder(\"/bin/true\")` with the same redirects, "
                         + "`start().waitFor()`, in a JVM where Tether never loaded. Two threads: the same total split "
-                        + "over two platform threads sharing one supervisor.%n%n", r.spawnsPerRun(), r.warmupSpawns(), r.rounds()));
+                        + "over two platform threads sharing one supervisor.%n%n", r.spawnsPerRun(), r.warmupSpawns(),
+                        warmups(r), r.rounds()));
         md.append("| variant | threads | per round (/s) | hung runs | median (/s) | ratio to ProcessBuilder | target | met |\n|---|---|---|---|---|---|---|---|\n");
         for (SpawnBench.Figure f : r.figures()) {
             String perRound = r.runs().stream().filter(x -> x.variant() == f.variant() && x.threads() == f.threads())

@@ -48,8 +48,9 @@ final class SpawnBench {
      * One run. When a spawn was never seen to end, {@code hung} holds the worker's diagnosis and the
      * rate covers the {@code completed} spawns up to the last one that ended.
      */
-    record Run(Variant variant, int threads, int round, int spawns, int completed, double seconds, double perSecond,
-               Map<String, Double> phaseMedianMicros, String hung) {}
+    /** {@code warmupSpawns}: how many the worker ran before measuring (-1 for a hung run). */
+    record Run(Variant variant, int threads, int round, int spawns, int warmupSpawns, int completed, double seconds,
+               double perSecond, Map<String, Double> phaseMedianMicros, String hung) {}
 
     /** {@code hungRuns}: rounds whose rate covers only the spawns completed before a hang. */
     record Figure(Variant variant, String label, int threads, List<Double> perSecondByRound, int hungRuns,
@@ -70,13 +71,18 @@ final class SpawnBench {
     private final int rounds;
     private final int warmup;
 
-    SpawnBench(int spawns, int rounds) {
+    /**
+     * @param warmup the most spawns before the measured ones, in the same JVM: the worker stops
+     *               earlier once the JIT has settled. Tether's per-spawn methods run once per
+     *               spawn, so C2 compiles them only after thousands of spawns; with a fixed 2,000
+     *               the compiler was still at work through the measured ones, and on 2 cores a new
+     *               child queued behind a compiler thread for milliseconds (seen in
+     *               {@code perf} scheduler traces). The baseline warms up by the same rule.
+     */
+    SpawnBench(int spawns, int warmup, int rounds) {
         this.spawns = spawns;
         this.rounds = rounds;
-        // As many warm-up spawns as measured ones: with 100, C2 was still compiling Tether's spawn
-        // path during the measured runs, and on 2 cores posix_spawn's child waited behind the
-        // compiler threads (p99 of posix_spawn 3.5 ms; 0.3 ms with -Xint).
-        this.warmup = Math.max(20, spawns);
+        this.warmup = warmup;
     }
 
     Result run() {
@@ -173,7 +179,7 @@ final class SpawnBench {
             if (!cgroup.equals("none")) {
                 removeLeftCgroup(Path.of(cgroup));
             }
-            return new Run(v, threads, round, spawns, done, Stats.round(seconds, 4),
+            return new Run(v, threads, round, spawns, -1, done, Stats.round(seconds, 4),
                     done == 0 ? Double.NaN : Stats.round(done / seconds, 1), Map.of(), f[3]);
         }
         Map<String, Double> kv = new HashMap<>();
@@ -182,7 +188,8 @@ final class SpawnBench {
             kv.put(field.substring(0, eq), Double.parseDouble(field.substring(eq + 1)));
         }
         double seconds = kv.remove("seconds");
-        return new Run(v, threads, round, spawns, spawns, Stats.round(seconds, 4), Stats.round(spawns / seconds, 1),
+        int warmedUp = kv.remove("warmup").intValue();
+        return new Run(v, threads, round, spawns, warmedUp, spawns, Stats.round(seconds, 4), Stats.round(spawns / seconds, 1),
                 Map.copyOf(kv), null);
     }
 

@@ -25,13 +25,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One spawn-rate run in a JVM of its own (started by {@link SpawnBench}): warm-up spawns, then
- * the measured ones, then one {@code result ...} line on stdout. A fresh JVM per run keeps the
- * baseline free of Tether's threads (subreaper, exit watcher) and keeps a wedged run from
- * disturbing the next: if a spawn is not seen to end within {@link #SPAWN_TIMEOUT_SECONDS}, it
- * prints a {@code hung ...} line with what it sees and halts with status 3 (closing the
- * supervisor would wait 5 s more for the exit status that never comes); the hung session's
- * instance cgroup, if any, is named in that line and removed by {@link SpawnBench}.
+ * One spawn-rate run in a JVM of its own (started by {@link SpawnBench}): warm-up spawns until
+ * the JIT has settled ({@link #warmUp}), then the measured ones, then one {@code result ...} line
+ * on stdout. A fresh JVM per run keeps the baseline free of Tether's threads (subreaper, exit
+ * watcher) and keeps a wedged run from disturbing the next: if a spawn is not seen to end within
+ * {@link #SPAWN_TIMEOUT_SECONDS}, it prints a {@code hung ...} line with what it sees and halts
+ * with status 3 (closing the supervisor would wait 5 s more for the exit status that never
+ * comes); the hung session's instance cgroup, if any, is named in that line and removed by
+ * {@link SpawnBench}.
  */
 public final class SpawnWorker {
     static final int HUNG_STATUS = 3;
@@ -43,7 +44,12 @@ public final class SpawnWorker {
 
     private SpawnWorker() {}
 
-    /** Arguments: variant, threads, measured spawns, warm-up spawns. */
+    /** Warm-up goes in chunks of this many spawns. */
+    private static final int WARMUP_CHUNK = 1_000;
+    /** The JIT counts as settled once a chunk's compile time is below this share of its wall time. */
+    private static final double SETTLED_COMPILE_SHARE = 0.02;
+
+    /** Arguments: variant, threads, measured spawns, most warm-up spawns. */
     public static void main(String[] args) throws Exception {
         SpawnBench.Variant v = SpawnBench.Variant.valueOf(args[0]);
         int threads = Integer.parseInt(args[1]);
@@ -52,8 +58,7 @@ public final class SpawnWorker {
         Supervisor sup = v.containment == null ? null
                 : Supervisor.builder().containment(v.containment).shutdownHook(false).open();
         try {
-            PhaseSamples ignored = new PhaseSamples();
-            loop(v, sup, warmup, ignored);
+            int warmedUp = warmUp(v, sup, threads, warmup);
             PhaseSamples samples = new PhaseSamples();
             completed.set(0);
             long t0 = System.nanoTime();
@@ -64,7 +69,7 @@ public final class SpawnWorker {
                 onThreads(v, sup, spawns, threads);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            System.out.println(String.format(Locale.ROOT, "result seconds=%.6f", seconds)
+            System.out.println(String.format(Locale.ROOT, "result seconds=%.6f warmup=%d", seconds, warmedUp)
                     + (threads == 1 ? " " + samples.summary() : ""));
         } catch (Hung h) {
             System.out.println("hung " + h.getMessage());
@@ -75,6 +80,34 @@ public final class SpawnWorker {
                 sup.close();
             }
         }
+    }
+
+    /**
+     * Spawns on as many threads as the measured run uses, in chunks of {@link #WARMUP_CHUNK},
+     * until the JIT compiled for less than {@link #SETTLED_COMPILE_SHARE} of a chunk's wall time
+     * (and at least 2 chunks ran), or {@code most} spawns ran. Tether's per-spawn methods run once
+     * per spawn, so C2 takes them only after thousands of spawns; on 2 cores a compiler thread
+     * still busy then delays the children. Returns how many warm-up spawns ran.
+     */
+    private static int warmUp(SpawnBench.Variant v, Supervisor sup, int threads, int most) throws Exception {
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        int done = 0;
+        while (done < most) {
+            int chunk = Math.min(WARMUP_CHUNK, most - done);
+            long compiled = jit.getTotalCompilationTime();
+            long t0 = System.nanoTime();
+            if (threads == 1) {
+                loop(v, sup, chunk, new PhaseSamples());
+            } else {
+                onThreads(v, sup, chunk, threads);
+            }
+            done += chunk;
+            double wallMillis = (System.nanoTime() - t0) / 1e6;
+            if (done >= 2 * WARMUP_CHUNK && jit.getTotalCompilationTime() - compiled < SETTLED_COMPILE_SHARE * wallMillis) {
+                break;
+            }
+        }
+        return done;
     }
 
     private static void onThreads(SpawnBench.Variant v, Supervisor sup, int spawns, int threads) throws Exception {
