@@ -104,10 +104,16 @@ final class SpawnBench {
                 SpawnWorker.class.getName(), v.name(), Integer.toString(threads), Integer.toString(spawns),
                 Integer.toString(warmup));
         Path log = null;
+        Path home = null;
         try {
             log = Files.createTempFile("tether-spawn-worker-", ".log");
-            Process p = new ProcessBuilder(cmd).redirectInput(Redirect.from(new java.io.File("/dev/null")))
-                    .redirectError(log.toFile()).start();
+            // A registry of its own per run: one that kept every earlier run's ended sessions
+            // (72 MB after a few bench runs) made each commit touch more pages, and runs slower.
+            home = Files.createTempDirectory("tether-spawn-home-");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(Redirect.from(new java.io.File("/dev/null")))
+                    .redirectError(log.toFile());
+            pb.environment().put("TETHER_HOME", home.toString());
+            Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(RUN_HARD_LIMIT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor();
@@ -128,13 +134,8 @@ final class SpawnBench {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         } finally {
-            if (log != null) {
-                try {
-                    Files.deleteIfExists(log);
-                } catch (IOException e) {
-                    // a temp file left behind is harmless
-                }
-            }
+            deleteQuietly(log);
+            deleteQuietly(home);
         }
     }
 
@@ -158,6 +159,20 @@ final class SpawnBench {
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             }
+        }
+    }
+
+    /** Removes a temporary file or directory tree; what is left behind in the temp directory is harmless. */
+    private static void deleteQuietly(Path path) {
+        if (path == null) {
+            return;
+        }
+        try (var walk = Files.walk(path)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // harmless
         }
     }
 
