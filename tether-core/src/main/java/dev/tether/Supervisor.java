@@ -70,7 +70,8 @@ public final class Supervisor implements AutoCloseable {
                 : Optional.empty();
         this.ledger = new SessionLedger(registry, instanceId);
         this.ports = new PortAllocator(settings.portRange(), ledger);
-        this.reconciler = registry.map(r -> new Reconciler(r, platform, directories, instanceId, settings.grace()));
+        this.reconciler = registry.map(r -> new Reconciler(r, platform, directories, instanceId, settings.grace(),
+                new Reconciler.Retention(settings.keepEndedFor(), settings.keepEnded())));
         registry.ifPresent(r -> owned.push("registry " + r.file(), () -> {
             ledger.endInstance();
             r.close();
@@ -260,7 +261,7 @@ public final class Supervisor implements AutoCloseable {
      */
     public ReconcileReport reconcile() {
         if (reconciler.isEmpty()) {
-            return new ReconcileReport(0, 0, 0, 0, 0, 0, 0, Duration.ZERO);
+            return ReconcileReport.NOTHING;
         }
         return reconciler.get().reconcile(this::runsSession);
     }

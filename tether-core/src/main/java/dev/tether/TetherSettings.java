@@ -26,13 +26,22 @@ import java.util.Set;
  * @param reconcileInterval how often reconciliation runs while a supervisor is open
  * @param sessionsDir       base of session directories
  * @param logLevel          log level of the command line and daemon (ERROR, WARN, INFO, DEBUG, TRACE)
+ * @param keepEndedFor      how long the registry keeps an ended session's row (default 7 days)
+ * @param keepEnded         how many ended sessions' rows the registry keeps at most (default
+ *                          10,000); both limits apply at each reconciliation, so between two of
+ *                          them the sessions ended meanwhile are kept too
  */
 public record TetherSettings(Path home, Duration grace, Duration shutdownBudget, PortRange portRange,
-                             Duration reconcileInterval, Path sessionsDir, String logLevel) {
+                             Duration reconcileInterval, Path sessionsDir, String logLevel, Duration keepEndedFor,
+                             int keepEnded) {
     public static final String CONFIG_FILE = "config.properties";
     /** Settings keys as written in the config file; {@code TETHER_} + upper case in the environment. */
     public static final Set<String> KEYS = Set.of("home", "grace", "shutdown_budget", "port_range",
-            "reconcile_interval", "sessions_dir", "log_level");
+            "reconcile_interval", "sessions_dir", "log_level", "keep_ended_for", "keep_ended");
+    /** Ended sessions kept by default: a week of them, and at most this many. */
+    public static final Duration DEFAULT_KEEP_ENDED_FOR = Duration.ofDays(7);
+    public static final int DEFAULT_KEEP_ENDED = 10_000;
+    private static final int MOST_KEPT = 10_000_000;
     private static final Set<String> LEVELS = Set.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE");
 
     /** The default home: {@code $XDG_STATE_HOME/tether}, i.e. {@code ~/.local/state/tether}. */
@@ -91,13 +100,22 @@ public record TetherSettings(Path home, Duration grace, Duration shutdownBudget,
                 duration("reconcile_interval", values, Duration.ofSeconds(60)),
                 values.containsKey("sessions_dir") ? path("sessions_dir", values.get("sessions_dir").value(), values.get("sessions_dir").where())
                         : home.resolve("sessions"),
-                logLevel(values));
+                logLevel(values),
+                duration("keep_ended_for", values, DEFAULT_KEEP_ENDED_FOR),
+                count("keep_ended", values, DEFAULT_KEEP_ENDED));
     }
 
     /** A copy with another home (and sessions directory under it, unless set elsewhere). */
     public TetherSettings withHome(Path newHome) {
         Path sessions = sessionsDir.equals(home.resolve("sessions")) ? newHome.resolve("sessions") : sessionsDir;
-        return new TetherSettings(newHome, grace, shutdownBudget, portRange, reconcileInterval, sessions, logLevel);
+        return new TetherSettings(newHome, grace, shutdownBudget, portRange, reconcileInterval, sessions, logLevel,
+                keepEndedFor, keepEnded);
+    }
+
+    /** A copy with another reconciliation interval ({@link Duration#ZERO}: none while open). */
+    public TetherSettings withReconcileInterval(Duration interval) {
+        return new TetherSettings(home, grace, shutdownBudget, portRange, interval, sessionsDir, logLevel,
+                keepEndedFor, keepEnded);
     }
 
     private record Source(String value, String where) {}
@@ -119,6 +137,23 @@ public record TetherSettings(Path home, Duration grace, Duration shutdownBudget,
         } catch (IllegalArgumentException e) {
             throw new InvalidSpecException(key, "from " + s.where() + ": " + e.getMessage());
         }
+    }
+
+    private static int count(String key, Map<String, Source> values, int dflt) {
+        Source s = values.get(key);
+        if (s == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(s.value().strip().replace("_", ""));
+            if (n >= 0 && n <= MOST_KEPT) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidSpecException(key, "from " + s.where() + ": '" + s.value() + "' is not a whole number from 0 to "
+                + MOST_KEPT + ", e.g. " + DEFAULT_KEEP_ENDED);
     }
 
     private static PortRange portRange(Map<String, Source> values) {

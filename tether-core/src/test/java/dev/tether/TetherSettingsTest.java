@@ -24,6 +24,26 @@ class TetherSettingsTest {
         assertThat(s.portRange()).isEqualTo(new PortRange(20000, 29999));
         assertThat(s.reconcileInterval()).isEqualTo(Duration.ofSeconds(60));
         assertThat(s.sessionsDir()).isEqualTo(home.resolve("sessions"));
+        assertThat(s.keepEndedFor()).isEqualTo(Duration.ofDays(7));
+        assertThat(s.keepEnded()).isEqualTo(10_000);
+    }
+
+    @Test
+    void endedRetentionComesFromFileOrEnvironmentAndBadCountsAreRejected() throws IOException {
+        Files.writeString(home.resolve("config.properties"), "keep_ended_for=2h\nkeep_ended=250\n");
+        Map<String, String> env = Map.of("TETHER_HOME", home.toString());
+        TetherSettings s = TetherSettings.load(env, Map.of());
+        assertThat(s.keepEndedFor()).isEqualTo(Duration.ofHours(2));
+        assertThat(s.keepEnded()).isEqualTo(250);
+        assertThat(TetherSettings.load(Map.of("TETHER_HOME", home.toString(), "TETHER_KEEP_ENDED", "1_000"), Map.of())
+                .keepEnded()).isEqualTo(1000);
+        for (String bad : java.util.List.of("-1", "lots", "20000000")) {
+            assertThatThrownBy(() -> TetherSettings.load(env, Map.of("keep_ended", bad)))
+                    .isInstanceOf(InvalidSpecException.class)
+                    .hasMessageContaining("keep_ended").hasMessageContaining("'" + bad + "'").hasMessageContaining("whole number");
+        }
+        assertThatThrownBy(() -> TetherSettings.load(env, Map.of("keep_ended_for", "forever")))
+                .hasMessageContaining("keep_ended_for").hasMessageContaining("'forever'");
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.tether.Signal;
 import dev.tether.StopReason;
 import dev.tether.registry.InstanceFilter;
 import dev.tether.registry.InstanceRecord;
+import dev.tether.registry.PrunedRows;
 import dev.tether.registry.Registry;
 import dev.tether.registry.SessionFilter;
 import dev.tether.registry.SessionRecord;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * had in flight when it died enters its session's cgroup late) is killed, the cgroup removed and
  * its row closed. Live instances (this one and others on the same home) are never touched,
  * except that this instance's rows that claim a session it no longer runs are corrected. Stale
- * session directories are swept.
+ * session directories are swept. Last, ended rows beyond the {@link Retention} are pruned.
  */
 public final class Reconciler {
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
@@ -45,13 +46,19 @@ public final class Reconciler {
     private final SessionDirectories directories;
     private final String selfInstance;
     private final Duration grace;
+    private final Retention retention;
 
-    public Reconciler(Registry registry, Platform platform, SessionDirectories directories, String selfInstance, Duration grace) {
+    /** How much of what has ended the registry keeps: rows ended within {@code keepFor}, at most {@code keepAtMost}. */
+    public record Retention(Duration keepFor, int keepAtMost) {}
+
+    public Reconciler(Registry registry, Platform platform, SessionDirectories directories, String selfInstance,
+                      Duration grace, Retention retention) {
         this.registry = registry;
         this.platform = platform;
         this.directories = directories;
         this.selfInstance = selfInstance;
         this.grace = grace;
+        this.retention = retention;
     }
 
     /**
@@ -69,12 +76,22 @@ public final class Reconciler {
             }
         }
         sweepDirectories(dirsBefore, c);
+        PrunedRows pruned = registry.pruneEnded(endedBefore(Instant.now(), retention.keepFor()), retention.keepAtMost());
         ReconcileReport report = new ReconcileReport(c.instances, c.sessions, c.processes, c.rows, c.dirs, c.ports, c.cgroups,
-                Duration.ofNanos(System.nanoTime() - t0));
+                pruned.sessions() + pruned.instances(), Duration.ofNanos(System.nanoTime() - t0));
         if (!report.nothingFound()) {
             log.info("reconciliation: {}", report);
         }
         return report;
+    }
+
+    /** {@code now - keepFor}, or the earliest instant when that lies before it (a retention of centuries). */
+    static Instant endedBefore(Instant now, Duration keepFor) {
+        try {
+            return now.minus(keepFor);
+        } catch (java.time.DateTimeException | ArithmeticException e) {
+            return Instant.MIN;
+        }
     }
 
     private static final class Counts {

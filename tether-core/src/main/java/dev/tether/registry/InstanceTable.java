@@ -53,6 +53,13 @@ final class InstanceTable {
         });
     }
 
+    /** Deletes ended instances that no session or lease row names any more; returns how many. */
+    int pruneEnded() {
+        return db.write(() -> db.prepare("DELETE FROM instances WHERE ended_at IS NOT NULL "
+                + "AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.instance_id = instances.id) "
+                + "AND NOT EXISTS (SELECT 1 FROM port_leases p WHERE p.instance_id = instances.id)").executeUpdate());
+    }
+
     Optional<InstanceRecord> find(String id) {
         return db.read(() -> {
             PreparedStatement ps = db.prepare("SELECT " + COLUMNS + " FROM instances WHERE id = ?");

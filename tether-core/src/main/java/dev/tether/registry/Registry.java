@@ -175,6 +175,24 @@ public final class Registry implements AutoCloseable {
         return sessions.list(SessionFilter.live());
     }
 
+    /**
+     * Forgets what is over: ended sessions that ended before {@code endedBefore}, and all but the
+     * newest {@code keepNewest} of the other ended ones; then ended supervisor instances that no
+     * row names any more. Live sessions and live instances are never touched. Deletes in batches
+     * of 500 rows, each its own transaction, so writers wait at most one batch.
+     *
+     * @throws IllegalArgumentException if {@code keepNewest} is negative
+     */
+    public PrunedRows pruneEnded(Instant endedBefore, int keepNewest) {
+        if (keepNewest < 0) {
+            throw new IllegalArgumentException("keepNewest must be 0 or more, not " + keepNewest);
+        }
+        long before = endedBefore.isBefore(EpochNanos.toInstant(Long.MIN_VALUE)) ? Long.MIN_VALUE
+                : endedBefore.isAfter(EpochNanos.toInstant(Long.MAX_VALUE)) ? Long.MAX_VALUE : EpochNanos.of(endedBefore);
+        int sessionsPruned = sessions.pruneEnded(before, keepNewest);
+        return new PrunedRows(sessionsPruned, instances.pruneEnded());
+    }
+
     // --- port leases
 
     /**

@@ -20,6 +20,8 @@ import java.util.Optional;
  */
 final class SessionTable {
     private static final String LIVE = "ended_at IS NULL";
+    /** Rows deleted per transaction by a prune, so that it never holds the write lock for long. */
+    static final int PRUNE_BATCH = 500;
 
     private final Database db;
     private final PortLeaseTable leases;
@@ -120,6 +122,42 @@ final class SessionTable {
             return ps.executeUpdate() == 1;
         });
     }
+
+    /**
+     * Deletes ended rows that ended before {@code endedBefore} (epoch nanoseconds) or are not among
+     * the newest {@code keepNewest} ended ones (by end time, then id); live rows are never touched.
+     * Batches of {@link #PRUNE_BATCH}, each its own transaction. Returns how many went.
+     */
+    int pruneEnded(long endedBefore, int keepNewest) {
+        Optional<EndKey> beyond = db.read(() -> {
+            PreparedStatement ps = db.prepare("SELECT ended_at, id FROM sessions WHERE ended_at IS NOT NULL "
+                    + "ORDER BY ended_at DESC, id DESC LIMIT 1 OFFSET ?");
+            ps.setInt(1, keepNewest);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new EndKey(rs.getLong(1), rs.getString(2))) : Optional.empty();
+            }
+        });
+        // Without a row beyond the newest keepNewest, only age counts: no row is at or below (MIN, "").
+        EndKey last = beyond.orElse(new EndKey(Long.MIN_VALUE, ""));
+        int total = 0;
+        while (true) {
+            int deleted = db.write(() -> {
+                PreparedStatement ps = db.prepare("DELETE FROM sessions WHERE id IN (SELECT id FROM sessions "
+                        + "WHERE ended_at IS NOT NULL AND (ended_at < ? OR (ended_at, id) <= (?, ?)) LIMIT " + PRUNE_BATCH + ")");
+                ps.setLong(1, endedBefore);
+                ps.setLong(2, last.endedAt());
+                ps.setString(3, last.id());
+                return ps.executeUpdate();
+            });
+            total += deleted;
+            if (deleted < PRUNE_BATCH) {
+                return total;
+            }
+        }
+    }
+
+    /** Where an ended row sorts for pruning: by end time, then id. */
+    private record EndKey(long endedAt, String id) {}
 
     Optional<SessionRecord> find(String id) {
         return db.read(() -> {

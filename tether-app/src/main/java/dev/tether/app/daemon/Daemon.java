@@ -72,8 +72,7 @@ public final class Daemon implements AutoCloseable {
             throw new DaemonRunningException(home, h);
         });
         ApiToken token = ApiToken.loadOrCreate(home.resolve(DaemonAddress.TOKEN_FILE));
-        TetherSettings own = new TetherSettings(home, settings.grace(), settings.shutdownBudget(), settings.portRange(),
-                Duration.ZERO, settings.sessionsDir(), settings.logLevel());
+        TetherSettings own = settings.withReconcileInterval(Duration.ZERO);
         Supervisor supervisor = Supervisor.builder().settings(own).reconcileAtOpen(false).open();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("tether-daemon-timer").factory());

@@ -1,0 +1,14 @@
+package dev.tether.registry;
+
+/**
+ * What {@link Registry#pruneEnded} deleted.
+ *
+ * @param sessions  ended session rows (with their port leases, had any been left)
+ * @param instances ended supervisor instances that no row named any more
+ */
+public record PrunedRows(int sessions, int instances) {
+    /** Whether nothing was deleted. */
+    public boolean none() {
+        return sessions == 0 && instances == 0;
+    }
+}
