@@ -35,6 +35,7 @@ final class Report {
             environ of every pid) and `ProcessHandle.descendants()`.
             - Then the registry's `ended` update, before `onStopped()` completes.
             - PORTABLE spawns through `ProcessBuilder` itself, so it cannot beat the baseline; it has no target.
+            - The *registry off* rows are the same supervisors built with `registry(false)`: no intent, `running` or             `ended` row (three SQLite commits per session). They show what the registry costs; they have no target,             since a supervisor without a registry loses reconciliation after a crash.
             """;
 
     private static final String HUNG_NOTES = """
@@ -144,7 +145,8 @@ final class Report {
                 double base = spawn.figures().stream().filter(b -> b.threads() == f.threads()
                         && b.variant() == SpawnBench.Variant.PROCESS_BUILDER).findFirst().orElseThrow().medianPerSecond();
                 md.append(String.format(Locale.ROOT, "| spawn+reap `/bin/true`, %d thread%s, %s | %s /s | %s /s (ProcessBuilder) | %.2f× | %s | %s |%n",
-                        f.threads(), f.threads() == 1 ? "" : "s", f.variant(), num(f.medianPerSecond()), num(base),
+                        f.threads(), f.threads() == 1 ? "" : "s", f.label().replaceFirst("^Tether ", ""),
+                        num(f.medianPerSecond()), num(base),
                         f.ratioToBaseline(), f.targetRatio() == null ? "none" : "≥ " + f.targetRatio() + "×", met(f.targetMet())));
             }
         }
@@ -185,12 +187,12 @@ final class Report {
         md.append("## (a) Spawn-and-reap rate of `/bin/true`\n\n")
                 .append(String.format("%d sequential spawns per run, each awaited (Tether: until `session.onStopped()`); "
                         + "every run in a fresh JVM after its warm-up: spawns on as many threads as it measures, in chunks of "
-                        + "1,000, until the JIT compiled for under 2%% of a chunk's wall time (at least 2,000, at most %d; "
+                        + "1,000, until the JIT compiled for under 2%% of a chunk's wall time (at least 2,000, at most %s; "
                         + "per run: %s); %d rounds, variant order rotating per round, "
                         + "median round reported. Spec: `ProcessSpec.builder(\"/bin/true\").stdout(discard).stderr(discard)` "
                         + "(stdin inherited); the baseline is `ProcessBuilder(\"/bin/true\")` with the same redirects, "
                         + "`start().waitFor()`, in a JVM where Tether never loaded. Two threads: the same total split "
-                        + "over two platform threads sharing one supervisor.%n%n", r.spawnsPerRun(), r.warmupSpawns(),
+                        + "over two platform threads sharing one supervisor.%n%n", r.spawnsPerRun(), num(r.warmupSpawns()),
                         warmups(r), r.rounds()));
         md.append("| variant | threads | per round (/s) | hung runs | median (/s) | ratio to ProcessBuilder | target | met |\n|---|---|---|---|---|---|---|---|\n");
         for (SpawnBench.Figure f : r.figures()) {

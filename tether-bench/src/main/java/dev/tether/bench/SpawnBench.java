@@ -27,20 +27,27 @@ final class SpawnBench {
     private static final long RUN_HARD_LIMIT_SECONDS = 300;
 
     enum Variant {
-        PROCESS_BUILDER("ProcessBuilder (baseline)", null, Double.NaN),
-        CGROUP("Tether CGROUP", Containment.CGROUP, 1.0),
-        PROCESS_GROUP_AND_MARKER("Tether PROCESS_GROUP_AND_MARKER", Containment.PROCESS_GROUP_AND_MARKER, 1.5),
-        PORTABLE("Tether PORTABLE", Containment.PORTABLE, Double.NaN);
+        PROCESS_BUILDER("ProcessBuilder (baseline)", null, Double.NaN, false),
+        CGROUP("Tether CGROUP", Containment.CGROUP, 1.0, true),
+        PROCESS_GROUP_AND_MARKER("Tether PROCESS_GROUP_AND_MARKER", Containment.PROCESS_GROUP_AND_MARKER, 1.5, true),
+        PORTABLE("Tether PORTABLE", Containment.PORTABLE, Double.NaN, true),
+        /** What the registry's three rows per session cost: the same supervisor with {@code registry(false)}. */
+        CGROUP_NO_REGISTRY("Tether CGROUP, registry off", Containment.CGROUP, Double.NaN, false),
+        PROCESS_GROUP_AND_MARKER_NO_REGISTRY("Tether PROCESS_GROUP_AND_MARKER, registry off",
+                Containment.PROCESS_GROUP_AND_MARKER, Double.NaN, false);
 
         final String label;
         final Containment containment;
         /** Target ratio to the baseline (from the issue); NaN where none was set. */
         final double target;
+        /** Whether the supervisor records its sessions in a registry (the default). */
+        final boolean registry;
 
-        Variant(String label, Containment containment, double target) {
+        Variant(String label, Containment containment, double target, boolean registry) {
             this.label = label;
             this.containment = containment;
             this.target = target;
+            this.registry = registry;
         }
     }
 

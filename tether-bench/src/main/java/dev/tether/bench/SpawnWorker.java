@@ -56,7 +56,7 @@ public final class SpawnWorker {
         int spawns = Integer.parseInt(args[2]);
         int warmup = Integer.parseInt(args[3]);
         Supervisor sup = v.containment == null ? null
-                : Supervisor.builder().containment(v.containment).shutdownHook(false).open();
+                : Supervisor.builder().containment(v.containment).registry(v.registry).shutdownHook(false).open();
         try {
             int warmedUp = warmUp(v, sup, threads, warmup);
             PhaseSamples samples = new PhaseSamples();
