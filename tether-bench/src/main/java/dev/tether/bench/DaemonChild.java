@@ -40,6 +40,9 @@ final class DaemonChild implements AutoCloseable {
     private final String instance;
     private final TetherClient client;
 
+    /** The most ended sessions a registry may be told to keep: in effect, all of them. */
+    static final int KEEP_EVERY_ENDED = 10_000_000;
+
     private DaemonChild(Process process, Path home, Path log, Path stdout, URI url, String token) {
         this.process = process;
         this.home = home;
@@ -79,6 +82,8 @@ final class DaemonChild implements AutoCloseable {
         }
         pb.environment().remove("CHAOS_TAG");
         pb.environment().put("TETHER_HOME", home.toString());
+        // The churn check looks up every session the clients started: none may be pruned meanwhile.
+        pb.environment().put("TETHER_KEEP_ENDED", Integer.toString(KEEP_EVERY_ENDED));
         Process p;
         try {
             Files.createDirectories(home);
