@@ -53,11 +53,18 @@ final class InstanceTable {
         });
     }
 
-    /** Deletes ended instances that no session or lease row names any more; returns how many. */
-    int pruneEnded() {
-        return db.write(() -> db.prepare("DELETE FROM instances WHERE ended_at IS NOT NULL "
-                + "AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.instance_id = instances.id) "
-                + "AND NOT EXISTS (SELECT 1 FROM port_leases p WHERE p.instance_id = instances.id)").executeUpdate());
+    /**
+     * Deletes instances that ended before {@code endedBefore} (epoch nanoseconds) and that no
+     * session or lease row names any more; returns how many.
+     */
+    int pruneEnded(long endedBefore) {
+        return db.write(() -> {
+            PreparedStatement ps = db.prepare("DELETE FROM instances WHERE ended_at < ? "
+                    + "AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.instance_id = instances.id) "
+                    + "AND NOT EXISTS (SELECT 1 FROM port_leases p WHERE p.instance_id = instances.id)");
+            ps.setLong(1, endedBefore);
+            return ps.executeUpdate();
+        });
     }
 
     Optional<InstanceRecord> find(String id) {

@@ -177,8 +177,9 @@ public final class Registry implements AutoCloseable {
 
     /**
      * Forgets what is over: ended sessions that ended before {@code endedBefore}, and all but the
-     * newest {@code keepNewest} of the other ended ones; then ended supervisor instances that no
-     * row names any more. Live sessions and live instances are never touched. Deletes in batches
+     * newest {@code keepNewest} of the other ended ones; then supervisor instances that ended
+     * before {@code endedBefore} and that no row names any more. Live sessions and live instances
+     * are never touched. Deletes in batches
      * of 500 rows, each its own transaction, so writers wait at most one batch.
      *
      * @throws IllegalArgumentException if {@code keepNewest} is negative
@@ -190,7 +191,7 @@ public final class Registry implements AutoCloseable {
         long before = endedBefore.isBefore(EpochNanos.toInstant(Long.MIN_VALUE)) ? Long.MIN_VALUE
                 : endedBefore.isAfter(EpochNanos.toInstant(Long.MAX_VALUE)) ? Long.MAX_VALUE : EpochNanos.of(endedBefore);
         int sessionsPruned = sessions.pruneEnded(before, keepNewest);
-        return new PrunedRows(sessionsPruned, instances.pruneEnded());
+        return new PrunedRows(sessionsPruned, instances.pruneEnded(before));
     }
 
     // --- port leases

@@ -106,21 +106,22 @@ class RegistryPruneTest {
     }
 
     @Test
-    void endedInstancesGoOnceNoRowNamesThem() {
-        registry.recordInstance(Fixtures.instance("inst-b"));
-        registry.recordInstance(Fixtures.instance("inst-c"));
-        registry.recordInstance(Fixtures.instance("inst-d"));
+    void instancesGoOnceEndedBeforeTheCutoffAndNamedByNoRow() {
+        for (String id : List.of("inst-b", "inst-c", "inst-d", "inst-e")) {
+            registry.recordInstance(Fixtures.instance(id));
+        }
         ended("b1", "inst-b", T0.plusSeconds(1)); // inst-b: ended, its only session pruned below
         ended("c1", "inst-c", T0.plusSeconds(9)); // inst-c: ended, its session kept
         registry.markInstanceEnded("inst-b", T0.plusSeconds(2));
-        registry.markInstanceEnded("inst-c", T0.plusSeconds(10));
-        registry.markInstanceEnded("inst-d", T0.plusSeconds(3)); // inst-d: ended without sessions
+        registry.markInstanceEnded("inst-c", T0.plusSeconds(3));
+        registry.markInstanceEnded("inst-d", T0.plusSeconds(3)); // inst-d: ended without sessions, before the cutoff
+        registry.markInstanceEnded("inst-e", T0.plusSeconds(8)); // inst-e: the same, after it
 
         PrunedRows pruned = registry.pruneEnded(T0.plusSeconds(5), 100);
 
         assertThat(pruned).isEqualTo(new PrunedRows(1, 2));
         assertThat(registry.instances(InstanceFilter.all()).stream().map(InstanceRecord::id))
-                .containsExactly("inst-a", "inst-c"); // inst-a is live, though it has no session left
+                .containsExactly("inst-a", "inst-c", "inst-e"); // inst-a is live, though it has no session left
     }
 
     @Test
