@@ -7,6 +7,7 @@ import dev.tether.Ports;
 import dev.tether.testkit.Chaos;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,8 +39,10 @@ class CleanupPortIT {
     }
 
     @AfterEach
-    void nothingSurvives() {
+    void nothingSurvives() throws InterruptedException {
         holder.destroyForcibly(); // our own Process, by identity
+        // SIGKILL is asynchronous: counted at once, the holder itself was seen once as a survivor.
+        assertThat(holder.waitFor(10, TimeUnit.SECONDS)).as("the holder ends after SIGKILL").isTrue();
         int left = Chaos.survivors(tag);
         Chaos.reap(tag);
         assertThat(left).isZero();
