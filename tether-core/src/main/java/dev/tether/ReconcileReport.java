@@ -32,6 +32,7 @@ public record ReconcileReport(int instancesClosed, int sessionsLost, int process
     public String toString() {
         return "instances closed " + instancesClosed + ", sessions lost " + sessionsLost + ", processes stopped "
                 + processesStopped + ", rows corrected " + rowsCorrected + ", directories removed " + directoriesRemoved
-                + ", ports released " + portsReleased + ", cgroups removed " + cgroupsRemoved + ", rows pruned " + rowsPruned + " in " + Durations.format(elapsed);
+                + ", ports released " + portsReleased + ", cgroups removed " + cgroupsRemoved + ", rows pruned "
+                + rowsPruned + " in " + Durations.format(elapsed);
     }
 }

@@ -17,6 +17,7 @@ import dev.tether.spi.Platform;
 import dev.tether.spi.ScopeKey;
 import dev.tether.spi.SessionScope;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -89,7 +90,7 @@ public final class Reconciler {
     static Instant endedBefore(Instant now, Duration keepFor) {
         try {
             return now.minus(keepFor);
-        } catch (java.time.DateTimeException | ArithmeticException e) {
+        } catch (DateTimeException | ArithmeticException e) {
             return Instant.MIN;
         }
     }
