@@ -86,6 +86,7 @@ public final class Daemon implements AutoCloseable {
             metrics.countSessions(sessions::countsByState);
             supervisor.reconcile();
             metrics.reconciled();
+            sessions.sweepLogs();
             RequestParser parser = new RequestParser(mapper);
             HealthHandlers health = new HealthHandlers(supervisor, sessions, metrics, io, Instant.now(), version);
             List<Route> routes = Routes.table(new SessionHandlers(sessions, parser, io, logs), new OperatorHandlers(sessions, parser, io),
@@ -191,6 +192,7 @@ public final class Daemon implements AutoCloseable {
         try {
             supervisor.reconcile();
             metrics.reconciled();
+            sessions.sweepLogs();
         } catch (RuntimeException e) {
             log.warn("periodic reconciliation failed: {}", e.getMessage());
         }

@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * algorithm ({@link Session#stopAsync(Duration, StopReason)}); a run's end is seen through
  * {@link Session#onStopped()}, so nothing is restarted, counted or reported before nothing of the
  * run lives. Ended sessions stay in memory for a while ({@link #KEEP_ENDED}) and in the registry
- * for good.
+ * as long as its retention keeps them ({@code keep_ended_for}, {@code keep_ended}); a session's
+ * log goes once neither holds it ({@link #sweepLogs()}).
  */
 final class DaemonSessions {
     private static final Logger log = LoggerFactory.getLogger(DaemonSessions.class);
@@ -275,6 +276,32 @@ final class DaemonSessions {
                 .thenComparing(SessionView::startedAt, Comparator.nullsLast(Comparator.reverseOrder())));
         List<SessionView> page = out.size() > q.limit() ? out.subList(0, q.limit()) : out;
         return new SessionList(List.copyOf(page), page.size());
+    }
+
+    /**
+     * Removes the logs of sessions that neither this daemon (in memory) nor the registry knows any
+     * more: their rows were pruned by retention, so no request can reach those logs. Returns how
+     * many went. A log whose session starts right now is linked only after its row exists, so it
+     * is never taken for one of those.
+     */
+    int sweepLogs() {
+        List<String> linked = logs.linkedIds();
+        if (linked.isEmpty()) {
+            return 0;
+        }
+        Set<String> recorded = new HashSet<>();
+        registry.sessions(SessionFilter.all()).forEach(r -> recorded.add(r.id()));
+        int removed = 0;
+        for (String id : linked) {
+            if (find(id) == null && !recorded.contains(id)) {
+                logs.remove(id);
+                removed++;
+            }
+        }
+        if (removed > 0) {
+            log.debug("removed the logs of {} session(s) the registry no longer keeps", removed);
+        }
+        return removed;
     }
 
     /** The log file of a session (managed, or by its id link), for tail and follow. */

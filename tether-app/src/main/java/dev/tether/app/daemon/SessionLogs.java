@@ -1,11 +1,13 @@
 package dev.tether.app.daemon;
 
+import dev.tether.internal.Ids;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
@@ -208,6 +210,38 @@ final class SessionLogs {
             // fall through
         }
         return Files.exists(link, LinkOption.NOFOLLOW_LINKS) ? link : null;
+    }
+
+    /** The session ids that have a log link here. */
+    List<String> linkedIds() {
+        List<String> out = new ArrayList<>();
+        try (var entries = Files.newDirectoryStream(dir, "*.log")) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                String id = name.substring(0, name.length() - ".log".length());
+                if (Files.isSymbolicLink(p) && Ids.isValid(id)) {
+                    out.add(id);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            // no log written yet
+        } catch (IOException e) {
+            log.warn("cannot list the logs in {}: {}", dir, e.getMessage());
+        }
+        return out;
+    }
+
+    /** Removes a session's log: the file its link points to, the rotated copy, then the link. */
+    void remove(String sessionId) {
+        Path file = resolve(sessionId);
+        if (file != null && !file.equals(byId(sessionId))) {
+            discard(file);
+        }
+        try {
+            Files.deleteIfExists(byId(sessionId));
+        } catch (IOException e) {
+            log.debug("cannot remove {}: {}", byId(sessionId), e.getMessage());
+        }
     }
 
     private static Path rotated(Path file) {
