@@ -9,6 +9,7 @@ import dev.tether.Supervisor;
 import dev.tether.linux.ProcFs;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -90,7 +91,7 @@ public final class SpawnWorker {
      * still busy then delays the children. Returns how many warm-up spawns ran.
      */
     private static int warmUp(SpawnBench.Variant v, Supervisor sup, int threads, int most) throws Exception {
-        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         int done = 0;
         while (done < most) {
             int chunk = Math.min(WARMUP_CHUNK, most - done);

@@ -17,10 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,6 +74,8 @@ final class HeldSpawns {
     private static final int CHILD_FD = 3;
     private static final int ABANDONED_PASSES = 10;
     private static final Duration ABANDONED_PAUSE = Duration.ofMillis(10);
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIRECTORY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
     /**
      * This JVM's own gate directory, which {@link #releaseAbandoned()} must never open: closing any
@@ -109,7 +114,7 @@ final class HeldSpawns {
             ProcessHandle self = ProcessHandle.current();
             long start = ProcFs.stat(self.pid()).map(ProcFs.Stat::startTime).orElse(0L);
             Path dir = Files.createTempDirectory(base(), DIRECTORY_PREFIX + self.pid() + "-" + start + "-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                    PRIVATE_DIRECTORY);
             HeldSpawns held = new HeldSpawns(dir, watcher, lockOwner(dir));
             ownDirectory = dir;
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("tether-held-spawns-cleanup")
@@ -135,7 +140,7 @@ final class HeldSpawns {
         }
         free.clear();
         try {
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectory(dir, PRIVATE_DIRECTORY);
             owner = lockOwner(dir);
             log.warn("the held spawns' directory {} was removed under this JVM; made it again", dir);
         } catch (IOException e) {
@@ -191,10 +196,10 @@ final class HeldSpawns {
         }
         try {
             addOpen(arena, actions, gate.arrive(), LibC.O_WRONLY);
-            check(LibC.posix_spawn_file_actions_addclose(actions, CHILD_FD), "posix_spawn_file_actions_addclose");
+            LinuxSpawner.check(LibC.posix_spawn_file_actions_addclose(actions, CHILD_FD), "posix_spawn_file_actions_addclose");
             addOpen(arena, actions, gate.hold(), LibC.O_RDONLY);
             addOpen(arena, actions, gate.ticket(), LibC.O_RDONLY);
-            check(LibC.posix_spawn_file_actions_addclose(actions, CHILD_FD), "posix_spawn_file_actions_addclose");
+            LinuxSpawner.check(LibC.posix_spawn_file_actions_addclose(actions, CHILD_FD), "posix_spawn_file_actions_addclose");
         } catch (RuntimeException e) {
             LibC.close(arriveFd);
             discard(gate);
@@ -578,13 +583,8 @@ final class HeldSpawns {
     }
 
     private static void addOpen(Arena arena, MemorySegment actions, Path path, int flags) {
-        check(LibC.posix_spawn_file_actions_addopen(actions, CHILD_FD, arena.allocateFrom(path.toString()), flags, 0),
+        LinuxSpawner.check(LibC.posix_spawn_file_actions_addopen(actions, CHILD_FD, arena.allocateFrom(path.toString()), flags, 0),
                 "posix_spawn_file_actions_addopen");
     }
 
-    private static void check(int rc, String function) {
-        if (rc != 0) {
-            throw new TetherException(function + " failed: " + Errno.name(rc));
-        }
-    }
 }

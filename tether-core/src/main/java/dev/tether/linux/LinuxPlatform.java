@@ -13,6 +13,8 @@ import dev.tether.spi.ScopeKey;
 import dev.tether.spi.SessionScope;
 import dev.tether.spi.SpawnRequest;
 import dev.tether.spi.SpawnedProcess;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -173,19 +175,19 @@ public final class LinuxPlatform implements Platform {
         }
     }
 
-    /** Where the cgroup of a supervisor instance lives (or would live) on this machine, if cgroups are usable. */
     /** The held-spawn gate directories of the JVM with this pid (normally one while it runs, none after it). */
     public static List<Path> heldSpawnDirectories(long pid) {
-        try (java.nio.file.DirectoryStream<Path> dirs = Files.newDirectoryStream(HeldSpawns.base(),
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(HeldSpawns.base(),
                 HeldSpawns.DIRECTORY_PREFIX + pid + "-*")) {
             List<Path> out = new ArrayList<>();
             dirs.forEach(out::add);
             return out;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return List.of();
         }
     }
 
+    /** Where the cgroup of a supervisor instance lives (or would live) on this machine, if cgroups are usable. */
     public static Optional<Path> instanceCgroup(String instanceId) {
         return machinery().cgroupBase.map(base -> base.resolve(Cgroups.INSTANCE_PREFIX + instanceId));
     }

@@ -250,7 +250,8 @@ final class LinuxSpawner {
         };
     }
 
-    private static void check(int rc, String function) {
+    /** Turns a failed {@code posix_spawn*} setup call into an exception naming it. */
+    static void check(int rc, String function) {
         if (rc != 0) {
             throw new TetherException(function + " failed: " + Errno.name(rc));
         }

@@ -349,8 +349,8 @@ public final class ProcFs {
     }
 
     /**
-     * Every live descendant of this process, walking the children lists down from its children
-     * {@code roots}; empty when the walk saw a listed process exit or turn zombie meanwhile (its
+     * Every live process at or below {@code roots} (this process's children or descendants),
+     * walking the children lists down; empty when the walk saw a listed process exit or turn zombie meanwhile (its
      * children may have been re-parented behind the walk's back), so the caller must look another way.
      */
     public static Optional<List<Stat>> descendantsStable(List<Long> roots) {

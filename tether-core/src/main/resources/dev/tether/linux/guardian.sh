@@ -5,8 +5,8 @@
 #   main PID START   a session's main process (identity: pid + start time in clock ticks)
 #   gone PID START   that session ended
 # to MAINS_FILE (0600), read only after the supervisor is gone. HELD_DIR (0700) holds the gates of
-# spawns held before exec until the JVM has put them in their cgroup (FIFOs N.arrive, N.hold and a
-# ticket file N.ticket each).
+# spawns held before exec until the JVM has put them in their cgroup (FIFOs N.arrive and N-K.hold,
+# and a ticket file N.ticket, each).
 # EOF without "exit" means the supervisor died (SIGKILL, OOM kill): kill what is left of its
 # sessions, and only that: its instance cgroup, processes carrying its TETHER_INSTANCE marker,
 # and its session mains (pid + start time checked) with their session/process groups.
@@ -85,8 +85,8 @@ fi
 # have found nothing for a quiet period. With cgroups it ends by removing the cgroup directories:
 # once they are gone a late gate shell cannot enter (its echo fails and it exits 112 before
 # exec'ing the command), and if one entered since the last pass, rmdir fails and the sweep goes
-# on; 100 ms of quiet is enough. Without cgroups nothing bars a late exec, so the quiet period is the 1 s a
-# supervisor's death may take to clean up. Bounded (about 5 s): what is left then is
+# on; 100 ms of quiet is enough. Without cgroups nothing bars a late exec, so the quiet period is
+# the 1 s a supervisor's death may take to clean up. Bounded (about 5 s): what is left then is
 # reconciliation's.
 if [ "$cg" = - ]; then quiet_for=100; else quiet_for=10; fi # centiseconds
 clock() { # t = centiseconds since boot (the 1 prefix keeps a fraction like 08 from reading as octal)
