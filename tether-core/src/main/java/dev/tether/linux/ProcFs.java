@@ -350,8 +350,9 @@ public final class ProcFs {
 
     /**
      * Every live process at or below {@code roots} (this process's children or descendants),
-     * walking the children lists down; empty when the walk saw a listed process exit or turn zombie meanwhile (its
-     * children may have been re-parented behind the walk's back), so the caller must look another way.
+     * walking the children lists down; empty when the walk saw a listed process exit or turn
+     * zombie meanwhile (its children may have been re-parented behind the walk's back), so the
+     * caller must look another way.
      */
     public static Optional<List<Stat>> descendantsStable(List<Long> roots) {
         List<Stat> out = new ArrayList<>();
