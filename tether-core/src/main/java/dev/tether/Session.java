@@ -62,7 +62,7 @@ public final class Session {
         this.scope = scope;
         this.process = process;
         this.onEnded = onEnded;
-        process.whenReaped(() -> beginStop(spec.stopPolicy().grace(), StopReason.MAIN_EXITED));
+        process.whenReaped(this::stopAfterReap);
     }
 
     /** The session id, also the value of {@code TETHER_SESSION} in every member's environment. */
@@ -198,19 +198,39 @@ public final class Session {
     }
 
     CompletableFuture<StopReport> beginStop(Duration grace, StopReason reason) {
+        Claim claim = claim(grace, reason);
+        if (claim.run() != null) {
+            Thread.ofVirtual().name("tether-stop-" + id).start(() -> execute(claim.run()));
+        }
+        return claim.result();
+    }
+
+    /**
+     * The main process was reaped: the session turns STOPPING before its exit future completes,
+     * and the stop then runs on the thread that completed it (see {@link SpawnedProcess#whenReaped}).
+     */
+    private Runnable stopAfterReap() {
+        Claim claim = claim(spec.stopPolicy().grace(), StopReason.MAIN_EXITED);
+        return claim.run() == null ? () -> { } : () -> execute(claim.run());
+    }
+
+    /** A stop to run ({@code run}, null if one already ran or runs) and the report the caller gets. */
+    private record Claim(StopRun run, CompletableFuture<StopReport> result) {}
+
+    /** Starts a stop unless one is under way (whose grace shrinks to at most {@code grace}) or done. */
+    private Claim claim(Duration grace, StopReason reason) {
         synchronized (stopLock) {
             if (stopped.isDone()) {
-                return stopped.copy();
+                return new Claim(null, stopped.copy());
             }
             if (current != null) {
                 current.deadline().expireWithin(grace);
-                return current.result().copy();
+                return new Claim(null, current.result().copy());
             }
             StopRun run = new StopRun(reason, new StopAlgorithm.Deadline(grace), new CompletableFuture<>());
             current = run;
             state.set(SessionState.STOPPING);
-            Thread.ofVirtual().name("tether-stop-" + id).start(() -> execute(run));
-            return run.result().copy();
+            return new Claim(run, run.result().copy());
         }
     }
 

@@ -34,7 +34,10 @@ final class ExitWatcher {
     private final int epfd;
     private final Map<Integer, Watch> byFd = new ConcurrentHashMap<>();
     private final Map<Long, Watch> byPid = new ConcurrentHashMap<>();
-    /** Completions run here, never on the epoll thread, so a slow callback cannot delay exits. */
+    /**
+     * Completions run here, never on the epoll thread, so a slow callback cannot delay exits: one
+     * virtual thread per exit, which then also runs the reap action's work (a session's stop).
+     */
     private final Executor callbacks = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("tether-exit-callback-", 0).factory());
 
@@ -54,7 +57,7 @@ final class ExitWatcher {
         return byPid.containsKey(pid);
     }
 
-    /** Watches a child through its pidfd; takes ownership of the fd. {@code reaped} fires on this watcher's thread. */
+    /** Watches a child through its pidfd; takes ownership of the fd. {@code reaped} fires on the exit's callback thread. */
     CompletableFuture<Exit> watch(long pid, int pidfd, ReapSignal reaped) {
         Watch w = new Watch(pid, pidfd, new CompletableFuture<>(), reaped);
         byFd.put(pidfd, w);
@@ -115,19 +118,32 @@ final class ExitWatcher {
         byFd.remove(pidfd, w);
         byPid.remove(w.pid, w);
         LibC.close(pidfd);
-        try {
-            w.reaped.fire();
-        } catch (RuntimeException e) {
-            log.error("the reap action of pid {} failed", w.pid, e);
-        }
         if (rc < 0) {
             TetherException lost = new TetherException("the exit status of pid " + w.pid
                     + " was taken by another waiter (" + Errno.name(err) + "); something else in this JVM reaps children");
-            callbacks.execute(() -> w.exit.completeExceptionally(lost));
+            callbacks.execute(() -> afterReap(w, () -> w.exit.completeExceptionally(lost)));
             return;
         }
         Exit exit = decode(info);
-        callbacks.execute(() -> w.exit.complete(exit));
+        callbacks.execute(() -> afterReap(w, () -> w.exit.complete(exit)));
+    }
+
+    /** On a callback thread: the reap action, then the exit future's completion, then the action's work. */
+    private static void afterReap(Watch w, Runnable completeExit) {
+        Runnable work = null;
+        try {
+            work = w.reaped.fire();
+        } catch (RuntimeException e) {
+            log.error("the reap action of pid {} failed", w.pid, e);
+        }
+        completeExit.run();
+        if (work != null) {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                log.error("the work after the reap of pid {} failed", w.pid, e);
+            }
+        }
     }
 
     static Exit decode(MemorySegment info) {

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Lock;
+import java.util.function.Supplier;
 
 /**
  * Spawns with {@code posix_spawn}: the child leads a new session, starts with an empty signal
@@ -183,7 +184,7 @@ final class LinuxSpawner {
     private record Spawned(ProcessId id, CompletableFuture<Exit> onExit, ReapSignal reaped, Optional<OutputStream> stdin,
                            Optional<InputStream> stdout, Optional<InputStream> stderr) implements SpawnedProcess {
         @Override
-        public void whenReaped(Runnable action) {
+        public void whenReaped(Supplier<Runnable> action) {
             reaped.then(action);
         }
     }

@@ -1,29 +1,31 @@
 package dev.tether.linux;
 
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
- * One action to run once a child has been reaped, on the exit watcher's thread itself, ahead of
- * the hop that completes its exit future: how a session's stop starts without waiting for that
- * hop. The action must not block. Set after the reap, it runs at once on the setting thread.
+ * What to do once a child has been reaped (see {@link dev.tether.spi.SpawnedProcess#whenReaped}):
+ * the exit watcher's callback thread {@linkplain #fire() fires} it just before completing the
+ * child's exit future and runs the work it returns just after, so a session's stop needs no
+ * thread of its own. Set after the reap, the action runs at once on the setting thread and its
+ * work on a new virtual thread (the setter may be a caller of {@code start} that must not block).
  */
 final class ReapSignal {
-    private static final Runnable FIRED = () -> { };
-    private final AtomicReference<Runnable> state = new AtomicReference<>();
+    private static final Runnable NOTHING = () -> { };
+    private static final Supplier<Runnable> FIRED = () -> NOTHING;
+    private final AtomicReference<Supplier<Runnable>> state = new AtomicReference<>();
 
-    /** The child was reaped: runs the action, if one is set. */
-    void fire() {
-        Runnable action = state.getAndSet(FIRED);
-        if (action != null && action != FIRED) {
-            action.run();
-        }
+    /** The child was reaped: runs the action, if one is set, and returns its work (or nothing to do). */
+    Runnable fire() {
+        Supplier<Runnable> action = state.getAndSet(FIRED);
+        return action == null || action == FIRED ? NOTHING : action.get();
     }
 
-    /** Sets the action (once); runs it now if the child was already reaped. */
-    void then(Runnable action) {
+    /** Sets the action (once); if the child was already reaped, runs it now and its work on a new virtual thread. */
+    void then(Supplier<Runnable> action) {
         if (!state.compareAndSet(null, action)) {
             if (state.get() == FIRED) {
-                action.run();
+                Thread.ofVirtual().name("tether-after-exit").start(action.get());
             } else {
                 throw new IllegalStateException("a reap action is already set");
             }
