@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A supervisor's bookkeeping in the registry (when it has one): its instance row, each session's
- * intent before anything is created, the main process's identity once spawned, and the outcome.
+ * intent before anything is created and the main process's identity once spawned (or, for a
+ * session that reserves nothing, both in one row after the spawn), and the outcome.
  * Port leases are reserved in this JVM while a start is under way and made durable with the
  * intent, in the same transaction.
  */
@@ -54,6 +55,14 @@ public final class SessionLedger implements PortAllocator.Leases {
     /** Records what is about to be started; throws (and nothing may be started) if it cannot. */
     public void intent(SessionIntent intent) {
         registry.ifPresent(r -> r.insertSessionIntent(intent));
+    }
+
+    /**
+     * Records a session that runs already, in one write (see {@link Registry#insertRunningSession});
+     * throws if it cannot, and then the caller must stop what it started.
+     */
+    public void runningWithoutIntent(SessionIntent intent, ProcessId main) {
+        registry.ifPresent(r -> r.insertRunningSession(intent, main, Instant.now()));
     }
 
     /** The spawn failed: the intent and its lease go. */

@@ -121,6 +121,20 @@ public final class Registry implements AutoCloseable {
         sessions.insertIntent(intent);
     }
 
+    /**
+     * Records a session whose main process already runs (state {@link SessionState#RUNNING}), in
+     * one transaction: the one write of a start that has nothing to reserve beforehand. Only for a
+     * session that leases no port and owns no directory, and whose processes carry its marker: a
+     * supervisor that dies before this returns leaves them for its guardian and for
+     * reconciliation's sweep of its instance's marked processes and cgroup, not unfindable.
+     *
+     * @throws IllegalArgumentException if the intent names a port (a lease must precede the
+     *                                  spawn), the id is taken, or the instance is not recorded
+     */
+    public void insertRunningSession(SessionIntent intent, ProcessId main, Instant startedAt) {
+        sessions.insertRunning(intent, main, startedAt);
+    }
+
     /** Removes a session whose spawn failed, and its leases; {@code false} unless it was still STARTING. */
     public boolean deleteSessionIntent(String sessionId) {
         return sessions.deleteIntent(sessionId);

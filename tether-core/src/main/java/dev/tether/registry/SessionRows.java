@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -25,6 +26,11 @@ final class SessionRows {
     /** Inserts an intent: state STARTING, nothing spawned yet. */
     static final String INSERT_INTENT = "INSERT INTO sessions (id, instance_id, name, argv, cwd, tags, marker, port, "
             + "directory, cgroup, state, created_at, last_activity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** Inserts a session whose main process runs already: the intent's columns, then the main process's. */
+    static final String INSERT_RUNNING = "INSERT INTO sessions (id, instance_id, name, argv, cwd, tags, marker, port, "
+            + "directory, cgroup, state, created_at, last_activity, main_boot_id, main_pid, main_start_time, started_at) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /** How {@link Exit} variants are told apart in {@code exit_kind}. */
     private enum ExitKind { EXITED, SIGNALLED, SPAWN_FAILED, UNKNOWN }
@@ -47,6 +53,18 @@ final class SessionRows {
         ps.setString(11, SessionState.STARTING.name());
         ps.setLong(12, EpochNanos.of(in.createdAt()));
         ps.setLong(13, EpochNanos.of(in.createdAt()));
+    }
+
+    /** Binds {@link #INSERT_RUNNING}: the intent with state RUNNING, then the main process and when it started. */
+    static void bindRunning(PreparedStatement ps, SessionIntent in, ProcessId main, Instant startedAt)
+            throws SQLException {
+        bindIntent(ps, in);
+        ps.setString(11, SessionState.RUNNING.name());
+        ps.setLong(13, Math.max(EpochNanos.of(in.createdAt()), EpochNanos.of(startedAt)));
+        ps.setString(14, main.bootId());
+        ps.setLong(15, main.pid());
+        ps.setLong(16, main.startTime());
+        ps.setLong(17, EpochNanos.of(startedAt));
     }
 
     /** Binds {@code exit_kind, exit_code, exit_detail} at {@code i, i+1, i+2}. */

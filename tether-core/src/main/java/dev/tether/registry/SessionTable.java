@@ -50,6 +50,26 @@ final class SessionTable {
         });
     }
 
+    void insertRunning(SessionIntent intent, ProcessId main, Instant at) {
+        if (intent.port().isPresent()) {
+            throw new IllegalArgumentException("session " + intent.id() + " leases port " + intent.port().getAsInt()
+                    + ": record its intent (and lease) before the spawn, not the running session after it");
+        }
+        db.write(() -> {
+            PreparedStatement ps = db.prepare(SessionRows.INSERT_RUNNING);
+            SessionRows.bindRunning(ps, intent, main, at);
+            try {
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (RegistryErrors.code(e) == RegistryErrors.SQLITE_CONSTRAINT) {
+                    throw rejected(intent, e);
+                }
+                throw e;
+            }
+            return null;
+        });
+    }
+
     private IllegalArgumentException rejected(SessionIntent intent, SQLException e) {
         String why = find(intent.id()).isPresent()
                 ? "a session with that id is already recorded; use a fresh id"

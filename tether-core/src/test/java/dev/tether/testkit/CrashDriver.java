@@ -77,16 +77,20 @@ public final class CrashDriver {
         }
     }
 
-    /** Starts and stops sessions forever, keeping a few alive, so a SIGKILL lands at any step. */
+    /**
+     * Starts and stops sessions forever, keeping a few alive, so a SIGKILL lands at any step of
+     * either way a start is recorded.
+     */
     private static void churn(Supervisor sup, String tag) {
         System.out.println("started " + sup.instanceId() + " " + sup.guardian().map(g -> g.pid()).orElse(0L));
         System.out.flush();
         List<Session> live = new ArrayList<>();
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (true) {
-            Session s = sup.start(ProcessSpec.builder("sh", "-c", "sleep 300 & exec sleep 300")
-                    .env("CHAOS_TAG", tag).grace(Duration.ofSeconds(1)).port(PortRequest.any()).sessionDirectory()
-                    .stdout(Stdio.discard()).stderr(Stdio.discard()).build());
+            // Half reserve a port and a directory (intent before the spawn), half nothing (one row after it).
+            ProcessSpec.Builder spec = ProcessSpec.builder("sh", "-c", "sleep 300 & exec sleep 300")
+                    .env("CHAOS_TAG", tag).grace(Duration.ofSeconds(1)).stdout(Stdio.discard()).stderr(Stdio.discard());
+            Session s = sup.start((random.nextBoolean() ? spec.port(PortRequest.any()).sessionDirectory() : spec).build());
             live.add(s);
             if (live.size() > 3 || random.nextBoolean()) {
                 live.remove(random.nextInt(live.size())).stop();
