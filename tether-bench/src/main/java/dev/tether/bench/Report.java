@@ -19,12 +19,14 @@ final class Report {
             at this commit):
 
             - `Supervisor.start`: copies `System.getenv()` into a new map and adds `TETHER_SESSION`/`TETHER_INSTANCE`; \
-            preflight checks of the directory, the executable (PATH lookup) and the redirects; the registry's \
-            intent row (SQLite, WAL) before the spawn and its `running` update after it.
+            preflight checks of the directory, the executable (PATH lookup) and the redirects; the registry \
+            (SQLite, WAL): for this spec, which reserves no port and no directory, one row inserted after the \
+            spawn with the main process's identity (a spec that reserves one records an intent row before the \
+            spawn and updates it to `running` after).
             - Linux levels: `posix_spawn` (setsid, signal mask/defaults reset, `/dev/null` opens, `chdir`, \
             `closefrom(3)`), then a `/proc/<pid>/stat` read for the start time, `pidfd_open`, `epoll_ctl(ADD)`; \
-            on exit the epoll thread reaps by `waitid(P_PIDFD)`, starts the session's stop on a virtual thread \
-            and completes the exit future on another.
+            on exit the epoll thread reaps by `waitid(P_PIDFD)` and hands over to one virtual thread, which turns \
+            the session STOPPING, completes the exit future and then runs the session's stop itself.
             - CGROUP only: `mkdir` of a session cgroup; the child's file actions hold it before exec (it opens a \
             FIFO that blocks until this JVM opens the other end) while a keeper thread finds it among the \
             spawning thread's children, writes it into `cgroup.procs` and releases it; then it execs `/bin/true` \
@@ -34,8 +36,12 @@ final class Report {
             alive) and among the orphans this JVM adopted as subreaper; PORTABLE scans all of `/proc` (stat + \
             environ of every pid) and `ProcessHandle.descendants()`.
             - Then the registry's `ended` update, before `onStopped()` completes.
-            - PORTABLE spawns through `ProcessBuilder` itself, so it cannot beat the baseline; it has no target.
-            - The *registry off* rows are the same supervisors built with `registry(false)`: no intent, `running` or             `ended` row (three SQLite commits per session). They show what the registry costs; they have no target,             since a supervisor without a registry loses reconciliation after a crash.
+            - PORTABLE spawns through `ProcessBuilder` itself, so it cannot beat the baseline; it has no target. \
+            It also records an intent before the spawn and `running` after (three commits): where no `/proc` shows \
+            the marker, a row written only after the spawn could leave a crash's processes unfindable.
+            - The *registry off* rows are the same supervisors built with `registry(false)`: no row inserted \
+            after the spawn and no `ended` update (two SQLite commits per session). They show what the registry \
+            costs; they have no target, since a supervisor without a registry loses reconciliation after a crash.
             """;
 
     private static final String HUNG_NOTES = """
@@ -214,14 +220,14 @@ final class Report {
                     .append(x.spawns()).append(" spawns: `").append(x.hung()).append("`\n"));
             md.append("\n").append(HUNG_NOTES);
         }
-        md.append("\nWhere one single-thread spawn's time goes, seen from the caller (median of the per-run medians, µs). "
-                + "Tether's stop starts on its own thread as soon as the exit is reaped, so it overlaps the caller's "
-                + "wake-up from `onExit()`: the last two columns shift between runs, only their sum is firm. "
+        md.append("\nWhere one single-thread spawn's time goes, seen from the caller (median of the per-run medians, µs): "
+                + "until `start()` returns, then until the one wait returns (Tether: `onStopped()`, which completes once the "
+                + "exit was reaped, the tree found empty and the end recorded; ProcessBuilder: `waitFor()`). "
                 + "`posix_spawn` and the JDK both return after the exec, so `start()` includes it:\n\n")
-                .append("| variant | runs | `start()` returns | then exit observed | then session stopped | total |\n|---|---|---|---|---|---|\n");
+                .append("| variant | runs | `start()` returns | then session ended | total |\n|---|---|---|---|---|\n");
         for (SpawnBench.Phases p : r.phases()) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f | %.0f |%n", p.variant().label, p.runs(),
-                    p.startMicros(), p.startToExitSeenMicros(), p.exitSeenToStoppedMicros(), p.totalMicros()));
+            md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f |%n", p.variant().label, p.runs(),
+                    p.startMicros(), p.startToEndMicros(), p.totalMicros()));
         }
         md.append("\n").append(SPAWN_NOTES).append('\n');
     }

@@ -31,7 +31,7 @@ final class SpawnBench {
         CGROUP("Tether CGROUP", Containment.CGROUP, 1.0, true),
         PROCESS_GROUP_AND_MARKER("Tether PROCESS_GROUP_AND_MARKER", Containment.PROCESS_GROUP_AND_MARKER, 1.5, true),
         PORTABLE("Tether PORTABLE", Containment.PORTABLE, Double.NaN, true),
-        /** What the registry's three rows per session cost: the same supervisor with {@code registry(false)}. */
+        /** What the registry's writes per session cost: the same supervisor with {@code registry(false)}. */
         CGROUP_NO_REGISTRY("Tether CGROUP, registry off", Containment.CGROUP, Double.NaN, false),
         PROCESS_GROUP_AND_MARKER_NO_REGISTRY("Tether PROCESS_GROUP_AND_MARKER, registry off",
                 Containment.PROCESS_GROUP_AND_MARKER, Double.NaN, false);
@@ -64,8 +64,7 @@ final class SpawnBench {
                   double medianPerSecond, double ratioToBaseline, Double targetRatio, Boolean targetMet) {}
 
     /** Where one single-thread spawn's time goes, seen from the caller: medians of the per-run medians (µs). */
-    record Phases(Variant variant, int runs, double startMicros, double startToExitSeenMicros,
-                  double exitSeenToStoppedMicros, double totalMicros) {}
+    record Phases(Variant variant, int runs, double startMicros, double startToEndMicros, double totalMicros) {}
 
     record Result(int spawnsPerRun, int rounds, int warmupSpawns, List<Run> runs, List<Figure> figures,
                   List<Phases> phases) {}
@@ -241,8 +240,7 @@ final class SpawnBench {
         for (Variant v : ONE_THREAD) {
             List<Map<String, Double>> p = runs.stream().filter(r -> r.variant() == v && r.threads() == 1
                     && r.hung() == null).map(Run::phaseMedianMicros).toList();
-            out.add(new Phases(v, p.size(), median(p, "start"), median(p, "toExit"), median(p, "toStopped"),
-                    median(p, "total")));
+            out.add(new Phases(v, p.size(), median(p, "start"), median(p, "toEnd"), median(p, "total")));
         }
         return out;
     }
