@@ -1,9 +1,9 @@
 package dev.tether;
 
 import dev.tether.internal.PortAllocator;
-import dev.tether.internal.StopAlgorithm;
 import dev.tether.internal.SessionDirectories;
 import dev.tether.internal.SessionLedger;
+import dev.tether.internal.StopAlgorithm;
 import dev.tether.registry.PortLeasedException;
 import dev.tether.registry.SessionIntent;
 import dev.tether.spi.Guardian;
@@ -63,7 +63,7 @@ final class SessionLauncher {
         SessionScope scope = null;
         SpawnedProcess process;
         SessionIntent intent;
-        boolean oneWrite = reservesNothing(spec);
+        boolean oneWrite = recordableInOneWrite(spec);
         try {
             if (spec.port().isPresent()) {
                 port = OptionalInt.of(ports.allocate(id, spec.port().get()));
@@ -117,7 +117,7 @@ final class SessionLauncher {
      * port, no directory) and its processes can be found by their marker (every level but
      * PORTABLE), so a crash between spawn and row leaves them to the guardian and reconciliation.
      */
-    private boolean reservesNothing(ProcessSpec spec) {
+    private boolean recordableInOneWrite(ProcessSpec spec) {
         return spec.port().isEmpty() && spec.sessionDirectory().isEmpty() && platform.containment() != Containment.PORTABLE;
     }
 
