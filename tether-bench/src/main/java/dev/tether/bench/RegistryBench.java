@@ -29,9 +29,10 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * (e) What the registry costs per session life (intent, then running, then ended: three
- * committed transactions) and per {@code liveSessions()} read with 1,000 live rows, on a fresh
- * file each round. Baseline: the same three writes and the same read done with plain JDBC on the
+ * (e) What the registry costs per session life, in both ways a supervisor records one: a start
+ * that reserves a port or a directory (intent, then running, then ended: three committed
+ * transactions) and one that reserves nothing (one RUNNING row after the spawn, then ended: two),
+ * and per {@code liveSessions()} read with 1,000 live rows, on a fresh file each round. Baseline: the same three writes and the same read done with plain JDBC on the
  * same sqlite-jdbc, the same pragmas (WAL, {@code synchronous=NORMAL}) and the same table and
  * indexes, but no Registry code: no state guards, no JSON or time encoding, no explicit
  * {@code BEGIN IMMEDIATE}, no lease release, no row decoding into records. So the ratio is what
@@ -48,13 +49,20 @@ final class RegistryBench {
     private static final String BOOT = "6f1c2a9e-0d4b-4b8e-9f3a-2c7d5e8a1b40";
 
     enum Variant {
-        REGISTRY("Tether Registry"),
-        PLAIN_JDBC("baseline: plain JDBC, same sqlite-jdbc, WAL, same table");
+        REGISTRY("Tether Registry: intent, running, ended", true, false),
+        REGISTRY_ONE_WRITE("Tether Registry: running row after the spawn, ended", true, true),
+        PLAIN_JDBC("baseline: plain JDBC, same sqlite-jdbc, WAL, same table, the same three writes", false, false),
+        PLAIN_JDBC_ONE_WRITE("baseline: plain JDBC, the same two writes", false, true);
 
         final String label;
+        final boolean tether;
+        /** Whether a life is the start that reserves nothing: one row after the spawn, then the end. */
+        final boolean oneWrite;
 
-        Variant(String label) {
+        Variant(String label, boolean tether, boolean oneWrite) {
             this.label = label;
+            this.tether = tether;
+            this.oneWrite = oneWrite;
         }
     }
 
@@ -100,7 +108,7 @@ final class RegistryBench {
             for (Variant v : order) {
                 Sample s = measure(v, round);
                 samples.add(s);
-                System.out.printf("  registry round %d  %-58s %7.1f µs/session (CPU %6.1f)  liveSessions %6.2f ms%n",
+                System.out.printf("  registry round %d  %-80s %7.1f µs/session (CPU %6.1f)  liveSessions %6.2f ms%n",
                         round, v.label, s.microsPerSession(), s.cpuMicrosPerSession(), Stats.median(s.readMillis()));
             }
         }
@@ -109,7 +117,7 @@ final class RegistryBench {
             List<Sample> mine = samples.stream().filter(s -> s.variant() == v).toList();
             List<Double> reads = mine.stream().flatMap(s -> s.readMillis().stream()).toList();
             double perSession = Stats.median(mine.stream().map(Sample::microsPerSession).toList());
-            boolean tether = v == Variant.REGISTRY;
+            boolean tether = v.tether;
             figures.add(new Figure(v, v.label, Stats.round(perSession, 1),
                     Stats.round(Stats.median(mine.stream().map(Sample::cpuMicrosPerSession).toList()), 1),
                     Stats.round(Stats.median(reads), 3), Stats.round(Stats.p90(reads), 3),
@@ -121,7 +129,7 @@ final class RegistryBench {
     private Sample measure(Variant v, int round) {
         Path file = dir.resolve("registry-" + v.name().toLowerCase() + "-" + round + ".db");
         deleteDb(file);
-        try (Store store = v == Variant.REGISTRY ? new RegistryStore(file) : new JdbcStore(file)) {
+        try (Store store = v.tether ? new RegistryStore(file, v.oneWrite) : new JdbcStore(file, v.oneWrite)) {
             for (int i = 0; i < WARMUP; i++) {
                 store.life("warm" + i, i);
             }
@@ -175,8 +183,10 @@ final class RegistryBench {
         private static final StopReport REPORT = new StopReport(new Exit.Exited(0), 2, 0, 0, Duration.ofMillis(4),
                 StopReason.REQUESTED);
         private final Registry registry;
+        private final boolean oneWrite;
 
-        RegistryStore(Path file) {
+        RegistryStore(Path file, boolean oneWrite) {
+            this.oneWrite = oneWrite;
             registry = Registry.open(file);
             registry.recordInstance(InstanceRecord.started("inst-a", new ProcessId(BOOT, 4242, 987_654_321L),
                     "host-a", "alice", T0));
@@ -184,8 +194,12 @@ final class RegistryBench {
 
         @Override
         public void life(String id, int i) {
-            registry.insertSessionIntent(intentOf(id));
-            registry.markSessionRunning(id, new ProcessId(BOOT, 100 + i, i), T0);
+            if (oneWrite) {
+                registry.insertRunningSession(intentOf(id), new ProcessId(BOOT, 100 + i, i), T0);
+            } else {
+                registry.insertSessionIntent(intentOf(id));
+                registry.markSessionRunning(id, new ProcessId(BOOT, 100 + i, i), T0);
+            }
             registry.markSessionEnded(id, SessionState.STOPPED, REPORT, T0.plusSeconds(1));
         }
 
@@ -225,12 +239,15 @@ final class RegistryBench {
         private static final long T0_NANOS = T0.getEpochSecond() * 1_000_000_000L + T0.getNano();
 
         private final Connection c;
+        private final boolean oneWrite;
         private final PreparedStatement insert;
+        private final PreparedStatement insertRunning;
         private final PreparedStatement running;
         private final PreparedStatement ended;
         private final PreparedStatement live;
 
-        JdbcStore(Path file) {
+        JdbcStore(Path file, boolean oneWrite) {
+            this.oneWrite = oneWrite;
             try {
                 c = DriverManager.getConnection("jdbc:sqlite:" + file);
                 try (Statement s = c.createStatement()) {
@@ -244,6 +261,10 @@ final class RegistryBench {
                 insert = c.prepareStatement("INSERT INTO sessions (id, instance_id, name, argv, cwd, tags, marker, "
                         + "state, created_at, last_activity) VALUES (?, 'inst-a', ?, '[\"python3\",\"-m\",\"http.server\","
                         + "\"8000\"]', '/srv/app', '[\"web\"]', ?, 'STARTING', ?, ?)");
+                insertRunning = c.prepareStatement("INSERT INTO sessions (id, instance_id, name, argv, cwd, tags, "
+                        + "marker, state, created_at, last_activity, main_boot_id, main_pid, main_start_time, started_at) "
+                        + "VALUES (?, 'inst-a', ?, '[\"python3\",\"-m\",\"http.server\",\"8000\"]', '/srv/app', '[\"web\"]', "
+                        + "?, 'RUNNING', ?, ?, ?, ?, ?, ?)");
                 running = c.prepareStatement("UPDATE sessions SET state = 'RUNNING', main_boot_id = ?, main_pid = ?, "
                         + "main_start_time = ?, started_at = ?, last_activity = ? WHERE id = ?");
                 ended = c.prepareStatement("UPDATE sessions SET state = 'STOPPED', exit_kind = 'EXITED', exit_code = 0, "
@@ -258,14 +279,27 @@ final class RegistryBench {
         @Override
         public void life(String id, int i) {
             try {
-                intent(id);
-                running.setString(1, BOOT);
-                running.setLong(2, 100 + i);
-                running.setLong(3, i);
-                running.setLong(4, T0_NANOS);
-                running.setLong(5, T0_NANOS);
-                running.setString(6, id);
-                running.executeUpdate();
+                if (oneWrite) {
+                    insertRunning.setString(1, id);
+                    insertRunning.setString(2, "web-" + id);
+                    insertRunning.setString(3, "TETHER_SESSION=" + id);
+                    insertRunning.setLong(4, T0_NANOS + 1_000_000);
+                    insertRunning.setLong(5, T0_NANOS + 1_000_000);
+                    insertRunning.setString(6, BOOT);
+                    insertRunning.setLong(7, 100 + i);
+                    insertRunning.setLong(8, i);
+                    insertRunning.setLong(9, T0_NANOS);
+                    insertRunning.executeUpdate();
+                } else {
+                    intent(id);
+                    running.setString(1, BOOT);
+                    running.setLong(2, 100 + i);
+                    running.setLong(3, i);
+                    running.setLong(4, T0_NANOS);
+                    running.setLong(5, T0_NANOS);
+                    running.setString(6, id);
+                    running.executeUpdate();
+                }
                 ended.setLong(1, T0_NANOS + 1_000_000_000L);
                 ended.setString(2, id);
                 ended.executeUpdate();
