@@ -11,6 +11,7 @@ import dev.tether.spi.SessionScope;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,11 +61,21 @@ public final class Orphans {
                 .filter(p -> (uid < 0 || p.uid() == uid) && p.session().isPresent()).toList();
     }
 
-    /** Stops the given marked processes, session by session, with the one stop algorithm (marker scope). */
+    /**
+     * Stops the given marked processes, session by session, with the one stop algorithm (marker
+     * scope); then releases the cgroup of each dead instance among them (whatever is still in it
+     * is killed, and its session cgroups, empty now, are removed). A live instance's cgroup is
+     * never touched: its session may have ended while the instance runs on.
+     */
     public int stop(List<ProcessInfo> processes, Duration grace) {
         Map<String, String> sessions = new LinkedHashMap<>();
+        Set<String> deadInstances = new LinkedHashSet<>();
+        Set<String> guarded = platform.guardedInstances();
         for (ProcessInfo p : processes) {
             p.session().ifPresent(s -> sessions.putIfAbsent(s, p.instance().orElse("unknown")));
+            if (p.instance().isPresent() && !instanceAlive(p, guarded)) {
+                deadInstances.add(p.instance().get());
+            }
         }
         int stopped = 0;
         for (Map.Entry<String, String> e : sessions.entrySet()) {
@@ -72,6 +83,7 @@ public final class Orphans {
             StopAlgorithm.Outcome o = StopAlgorithm.run(scope, Signal.TERM, new StopAlgorithm.Deadline(grace));
             stopped += Math.max(o.signalled(), o.killed());
         }
+        deadInstances.forEach(platform::releaseDeadInstance);
         return stopped;
     }
 

@@ -8,6 +8,7 @@ import dev.tether.client.api.OrphanCleanup;
 import dev.tether.client.api.SessionRequest;
 import dev.tether.client.api.SessionState;
 import dev.tether.client.api.SessionView;
+import dev.tether.linux.LinuxPlatform;
 import dev.tether.testkit.Chaos;
 import dev.tether.testkit.ChildJvm;
 import dev.tether.testkit.CrashDriver;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Orphan cleanup with five active sessions and real orphans: a supervisor in a child JVM starts
  * every chaos scenario and is SIGKILLed together with its guardian, so its trees are left with no
  * one to stop them. The dry run lists exactly those and stops nothing; the cleanup stops exactly
- * those; the daemon's own sessions are never touched.
+ * those, and removes the dead supervisor's cgroup (with its session cgroups); the daemon's own
+ * sessions are never touched.
  */
 class OrphanCleanupIT {
     @TempDir
@@ -93,6 +95,8 @@ class OrphanCleanupIT {
             assertThat(done.activeSessions()).isEqualTo(5);
             assertThat(orphanSurvivors()).as("every orphan stopped").isZero();
             assertThat(Leaks.ofInstance(deadInstance)).isEmpty();
+            LinuxPlatform.instanceCgroup(deadInstance).ifPresent(cg ->
+                    assertThat(cg).as("the dead supervisor's cgroup, with its session cgroups").doesNotExist());
             assertThat(Chaos.survivors(activeTag)).as("the daemon's sessions untouched").isEqualTo(10);
             assertThat(active).allSatisfy(s -> assertThat(daemon.client().session(s.id()).state()).isEqualTo(SessionState.RUNNING));
             assertThat(daemon.client().metrics()).containsPattern("tether_orphans_cleaned_total [1-9]");
