@@ -11,7 +11,6 @@ import dev.tether.spi.SessionScope;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,18 +63,17 @@ public final class Orphans {
     /**
      * Stops the given marked processes, session by session, with the one stop algorithm (marker
      * scope); then releases the cgroup of each dead instance among them (whatever is still in it
-     * is killed, and its session cgroups, empty now, are removed). A live instance's cgroup is
-     * never touched: its session may have ended while the instance runs on.
+     * is killed, and its session cgroups, empty now, are removed). An instance is dead only if none
+     * of its processes shows it alive; a live instance's cgroup is never touched (its session may
+     * have ended while the instance runs on).
      */
     public int stop(List<ProcessInfo> processes, Duration grace) {
         Map<String, String> sessions = new LinkedHashMap<>();
-        Set<String> deadInstances = new LinkedHashSet<>();
+        Map<String, Boolean> alive = new LinkedHashMap<>(); // by instance; once one process says alive, no more asking
         Set<String> guarded = platform.guardedInstances();
         for (ProcessInfo p : processes) {
             p.session().ifPresent(s -> sessions.putIfAbsent(s, p.instance().orElse("unknown")));
-            if (p.instance().isPresent() && !instanceAlive(p, guarded)) {
-                deadInstances.add(p.instance().get());
-            }
+            p.instance().filter(i -> !alive.getOrDefault(i, false)).ifPresent(i -> alive.put(i, instanceAlive(p, guarded)));
         }
         int stopped = 0;
         for (Map.Entry<String, String> e : sessions.entrySet()) {
@@ -83,7 +81,11 @@ public final class Orphans {
             StopAlgorithm.Outcome o = StopAlgorithm.run(scope, Signal.TERM, new StopAlgorithm.Deadline(grace));
             stopped += Math.max(o.signalled(), o.killed());
         }
-        deadInstances.forEach(platform::releaseDeadInstance);
+        alive.forEach((instance, lives) -> {
+            if (!lives) {
+                platform.releaseDeadInstance(instance);
+            }
+        });
         return stopped;
     }
 

@@ -35,14 +35,7 @@ final class SessionTable {
         db.write(() -> {
             PreparedStatement ps = db.prepare(SessionRows.INSERT_INTENT);
             SessionRows.bindIntent(ps, intent);
-            try {
-                ps.executeUpdate();
-            } catch (SQLException e) {
-                if (RegistryErrors.code(e) == RegistryErrors.SQLITE_CONSTRAINT) {
-                    throw rejected(intent, e);
-                }
-                throw e;
-            }
+            insert(ps, intent);
             if (intent.port().isPresent()) {
                 leases.lease(intent.port().getAsInt(), intent.id(), intent.createdAt());
             }
@@ -58,16 +51,21 @@ final class SessionTable {
         db.write(() -> {
             PreparedStatement ps = db.prepare(SessionRows.INSERT_RUNNING);
             SessionRows.bindRunning(ps, intent, main, at);
-            try {
-                ps.executeUpdate();
-            } catch (SQLException e) {
-                if (RegistryErrors.code(e) == RegistryErrors.SQLITE_CONSTRAINT) {
-                    throw rejected(intent, e);
-                }
-                throw e;
-            }
+            insert(ps, intent);
             return null;
         });
+    }
+
+    /** Runs a bound insert of {@code intent}'s row; a constraint it breaks (id taken, no instance) is named. */
+    private void insert(PreparedStatement ps, SessionIntent intent) throws SQLException {
+        try {
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if (RegistryErrors.code(e) == RegistryErrors.SQLITE_CONSTRAINT) {
+                throw rejected(intent, e);
+            }
+            throw e;
+        }
     }
 
     private IllegalArgumentException rejected(SessionIntent intent, SQLException e) {
