@@ -1,12 +1,14 @@
 package dev.tether.testkit;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -71,12 +73,38 @@ public final class Chaos {
         exitCode(List.of(dir().resolve("reap").toString(), tag));
     }
 
-    /** A port nobody listens on right now. */
+    /**
+     * A port nobody holds right now, for a scenario to bind a moment later. Taken below the
+     * kernel's ephemeral range (where no outbound connection and no bind to port 0 lands in
+     * between) and checked bindable without {@code SO_REUSEADDR}, as port-holder binds it: a port
+     * that a closed server left in TIME_WAIT takes a Java bind, which reuses addresses, but
+     * refuses port-holder's. Above Tether's own default range for {@code PortRequest.any()}.
+     */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        int low = EPHEMERAL_LOW - FREE_PORT_SPAN;
+        for (int attempt = 0; attempt < 1_000; attempt++) {
+            int port = low + ThreadLocalRandom.current().nextInt(FREE_PORT_SPAN);
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(false);
+                s.bind(new InetSocketAddress(port));
+                return port;
+            } catch (IOException e) {
+                // held, or in TIME_WAIT: try another
+            }
+        }
+        throw new IllegalStateException("no bindable port in " + low + ".." + (EPHEMERAL_LOW - 1));
+    }
+
+    private static final int FREE_PORT_SPAN = 2_000;
+    /** The first port of the kernel's ephemeral range (32768 unless configured otherwise). */
+    private static final int EPHEMERAL_LOW = ephemeralLow();
+
+    private static int ephemeralLow() {
+        try {
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            return Math.max(30_000 + FREE_PORT_SPAN, Integer.parseInt(range.split("\\s+")[0]));
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
         }
     }
 
