@@ -116,7 +116,7 @@ class ChaosScenariosIT {
         int port = Chaos.freePort();
         try (Supervisor sup = open(level)) {
             Session s = sup.start(spec(Chaos.command("port-holder", tag, port), Duration.ofSeconds(5)));
-            await().atMost(SETTLE).until(() -> !Chaos.portFree(port));
+            await().atMost(SETTLE).until(() -> Chaos.portHeld(port));
             s.stop();
             assertThat(Chaos.survivors(tag)).isZero();
             assertThat(Chaos.portFree(port)).as("port %d bindable after stop", port).isTrue();

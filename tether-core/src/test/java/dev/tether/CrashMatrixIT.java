@@ -72,7 +72,7 @@ class CrashMatrixIT {
             await().atMost(SETTLE).until(() -> Chaos.survivors(prefix + "-deep-tree") == 121
                     && Chaos.survivors(prefix + "-double-fork-setsid") == 2
                     && Chaos.survivors(prefix + "-term-ignorer") == 2
-                    && !Chaos.portFree(port)
+                    && Chaos.portHeld(port)
                     && Chaos.zombies(prefix + "-zombie-maker") == 10
                     && Chaos.survivors(prefix + "-slow-graceful") >= 2
                     && Chaos.survivors(prefix + "-fork-bomb-lite") >= 20);

@@ -57,7 +57,7 @@ class CleanupIT {
             instance = started[1];
             port = Integer.parseInt(started[3]);
             await().atMost(Duration.ofSeconds(30)).until(() -> Chaos.survivors(prefix + "-deep-tree") == 121
-                    && !Chaos.portFree(port) && Chaos.survivors(prefix + "-fork-bomb-lite") >= 20);
+                    && Chaos.portHeld(port) && Chaos.survivors(prefix + "-fork-bomb-lite") >= 20);
             // Both at once, JVM first: the guardian dies before it could see the pipe close.
             new ProcessBuilder("kill", "-KILL", Long.toString(child.pid()), started[2]).inheritIO().start().waitFor();
             child.waitFor(Duration.ofSeconds(10));

@@ -76,7 +76,7 @@ class RunCommandIT {
             await().atMost(SETTLE).until(() -> switch (scenario) {
                 case "deep-tree" -> Chaos.survivors(tag) == 121;
                 case "double-fork-setsid", "term-ignorer" -> Chaos.survivors(tag) == 2;
-                case "port-holder" -> !Chaos.portFree(port);
+                case "port-holder" -> Chaos.portHeld(port);
                 case "zombie-maker" -> Chaos.zombies(tag) == 10;
                 default -> Chaos.survivors(tag) >= 2;
             });

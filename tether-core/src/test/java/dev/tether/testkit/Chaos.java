@@ -68,6 +68,29 @@ public final class Chaos {
         return exitCode(List.of(dir().resolve("port-free").toString(), String.valueOf(port))) == 0;
     }
 
+    /**
+     * Whether something listens on TCP {@code port}, read from {@code /proc/net/tcp} and
+     * {@code tcp6} without binding: what to poll while waiting for port-holder to take its port.
+     * Polling {@link #portFree} instead binds the port for a moment each time, and a holder whose
+     * bind lands in that moment fails and never holds it.
+     */
+    public static boolean portHeld(int port) {
+        String local = String.format(":%04X ", port);
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try {
+                for (String line : Files.readAllLines(Path.of(table))) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 3 && (f[1] + " ").endsWith(local) && f[3].equals("0A")) { // 0A: LISTEN
+                        return true;
+                    }
+                }
+            } catch (IOException e) {
+                // no IPv6 table: the other one decides
+            }
+        }
+        return false;
+    }
+
     /** Safety net: stops and kills every process carrying the tag. */
     public static void reap(String tag) {
         exitCode(List.of(dir().resolve("reap").toString(), tag));

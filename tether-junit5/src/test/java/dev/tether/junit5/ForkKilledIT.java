@@ -43,7 +43,7 @@ class ForkKilledIT {
             int port = Integer.parseInt(ready[1]);
             String holderSession = ready[2];
             await().atMost(SETTLE).until(() -> Chaos.survivors(tag + "-tree") == 121
-                    && Chaos.survivors(tag + "-escapee") == 2 && Chaos.survivors(tag + "-ignorer") == 2 && !Chaos.portFree(port));
+                    && Chaos.survivors(tag + "-escapee") == 2 && Chaos.survivors(tag + "-ignorer") == 2 && Chaos.portHeld(port));
 
             long t0 = System.nanoTime();
             child.signal(signal);
