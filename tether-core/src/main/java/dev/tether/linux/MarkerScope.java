@@ -49,21 +49,30 @@ final class MarkerScope implements SessionScope {
 
     /** The main process's pid, while it is a valid session/group id of ours (see class doc). */
     long leaderPid() {
-        ProcessId m = main;
+        return leaderPid(main, holderOfMainPid(main));
+    }
+
+    private static long leaderPid(ProcessId m, Optional<ProcessId> holder) {
         if (m == null) {
             return -1;
         }
-        Optional<ProcessId> holder = Identities.of(m.pid());
         boolean recycled = holder.isPresent() && holder.get().startTime() != m.startTime();
         return recycled ? -1 : m.pid();
     }
 
+    /** What holds the main process's pid now: the main itself, another process, or nothing. */
+    private static Optional<ProcessId> holderOfMainPid(ProcessId m) {
+        return m == null ? Optional.empty() : Identities.of(m.pid());
+    }
+
     @Override
     public List<ProcessId> members() {
-        long leader = leaderPid();
         ProcessId m = main;
+        Optional<ProcessId> holder = holderOfMainPid(m); // one look serves the recycling check and the walk
+        long leader = leaderPid(m, holder);
         if (descendantsOnly) {
-            Optional<List<ProcFs.Stat>> subtree = ProcFs.descendantsStable(roots(m));
+            boolean mainAlive = m != null && holder.isPresent() && holder.get().startTime() == m.startTime();
+            Optional<List<ProcFs.Stat>> subtree = ProcFs.descendantsStable(roots(m, mainAlive));
             if (subtree.isPresent()) {
                 List<ProcessId> out = new ArrayList<>();
                 for (ProcFs.Stat st : subtree.get()) {
@@ -88,9 +97,9 @@ final class MarkerScope implements SessionScope {
      * its leader thread). Read in that order, a child orphaned while the walk runs is seen below
      * the main or among the adopted, or makes the walk unstable.
      */
-    private static List<Long> roots(ProcessId main) {
+    private static List<Long> roots(ProcessId main, boolean mainAlive) {
         List<Long> roots = new ArrayList<>();
-        if (main != null && main.isAlive()) {
+        if (mainAlive) {
             roots.add(main.pid());
         }
         roots.addAll(ProcFs.adoptedChildren());

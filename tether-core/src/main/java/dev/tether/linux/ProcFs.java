@@ -50,7 +50,11 @@ public final class ProcFs {
     }
 
     public static Optional<Stat> stat(long pid) {
-        byte[] data = read(PROC.resolve(Long.toString(pid)).resolve("stat"));
+        Path path = PROC.resolve(Long.toString(pid)).resolve("stat");
+        if (!Files.exists(path)) {
+            return Optional.empty(); // a gone process costs a lookup, not an exception (several times dearer)
+        }
+        byte[] data = read(path);
         if (data == null) {
             return Optional.empty();
         }
