@@ -15,9 +15,16 @@ import org.sqlite.SQLiteConfig;
 /**
  * One SQLite connection, used by one thread at a time under a lock, with its prepared statements
  * cached. Writes run in {@code BEGIN IMMEDIATE} transactions: the write lock is taken up front,
- * so a busy database waits up to the busy timeout instead of failing on lock upgrade.
+ * so a busy database waits up to the busy timeout instead of failing on lock upgrade. Every
+ * {@value #CHECKPOINT_EVERY_COMMITS} commits it asks its {@link WalCheckpointer} for a checkpoint
+ * off the commit path; SQLite's own, inside a commit, waits for {@value #AUTOCHECKPOINT_PAGES}
+ * pages of log (4 times its default) and then finds most of them copied already.
  */
 final class Database implements AutoCloseable {
+    /** Commits between background checkpoints: about as often as SQLite's default of 1,000 pages. */
+    static final int CHECKPOINT_EVERY_COMMITS = 128;
+    /** The log size (pages) at which a commit checkpoints itself: the bound if the background falls behind. */
+    static final int AUTOCHECKPOINT_PAGES = 4000;
 
     /** Work done with the connection; may throw SQL errors, which become {@link RegistryException}s. */
     @FunctionalInterface
@@ -30,13 +37,16 @@ final class Database implements AutoCloseable {
     private final Connection connection;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final WalCheckpointer checkpointer;
     private boolean inTransaction; // guarded by lock
     private boolean closed; // guarded by lock
+    private int commitsSinceCheckpoint; // guarded by lock
 
     private Database(Path file, Duration busyTimeout, Connection connection) {
         this.file = file;
         this.busyTimeout = busyTimeout;
         this.connection = connection;
+        this.checkpointer = WalCheckpointer.of(file);
     }
 
     /** Opens {@code file} in WAL mode with {@code synchronous=NORMAL} and foreign keys enforced. */
@@ -60,6 +70,7 @@ final class Database implements AutoCloseable {
                 // In WAL mode NORMAL loses no integrity on power loss, only the last commits; far fewer fsyncs.
                 db.execute("PRAGMA synchronous=NORMAL");
                 db.execute("PRAGMA foreign_keys=ON");
+                db.execute("PRAGMA wal_autocheckpoint=" + AUTOCHECKPOINT_PAGES);
                 return null;
             });
             return db;
@@ -86,6 +97,10 @@ final class Database implements AutoCloseable {
             try {
                 T result = work.run();
                 prepare("COMMIT").execute();
+                if (++commitsSinceCheckpoint >= CHECKPOINT_EVERY_COMMITS) {
+                    commitsSinceCheckpoint = 0;
+                    checkpointer.request();
+                }
                 return result;
             } catch (SQLException | RuntimeException | Error e) {
                 rollback(e);
@@ -169,6 +184,7 @@ final class Database implements AutoCloseable {
                 return;
             }
             closed = true;
+            checkpointer.close(); // first: the last connection to close checkpoints the whole log
             for (PreparedStatement ps : statements.values()) {
                 try {
                     ps.close();
