@@ -102,7 +102,7 @@ final class MarkerScope implements SessionScope {
         if (mainAlive) {
             roots.add(main.pid());
         }
-        roots.addAll(ProcFs.adoptedChildren());
+        roots.addAll(LeaderThread.adoptedChildren());
         return roots;
     }
 

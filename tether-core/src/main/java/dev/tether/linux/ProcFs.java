@@ -319,18 +319,6 @@ public final class ProcFs {
         return Optional.of(out);
     }
 
-    /**
-     * The children orphans re-parent to when this process is a subreaper: those of its first live
-     * thread, the leader (a thread that exits hands its children there too). When the leader
-     * thread has exited, another thread adopts them, so then every thread's list is read.
-     */
-    public static List<Long> adoptedChildren() {
-        long leader = ProcessHandle.current().pid();
-        boolean alive = taskStat(leader).map(st -> !st.isZombie()).orElse(false);
-        Optional<List<Long>> kids = alive ? taskChildren(leader) : Optional.empty();
-        return kids.orElseGet(ProcFs::ownChildren);
-    }
-
     /** The stat line of one thread of this process; empty when it is gone. */
     static Optional<Stat> taskStat(long tid) {
         byte[] data = read(PROC.resolve("self/task").resolve(Long.toString(tid)).resolve("stat"));
