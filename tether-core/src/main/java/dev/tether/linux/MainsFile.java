@@ -26,6 +26,7 @@ final class MainsFile implements AutoCloseable {
 
     private final Path path;
     private FileChannel out;
+    private long size; // what this object wrote since the file was (re)created: only it writes there
 
     private MainsFile(Path path, FileChannel out) {
         this.path = path;
@@ -54,7 +55,7 @@ final class MainsFile implements AutoCloseable {
     void removed(ProcessId main, Collection<ProcessId> live) {
         append("gone " + main.pid() + " " + main.startTime() + "\n");
         try {
-            if (out.size() > COMPACT_ABOVE) {
+            if (size > COMPACT_ABOVE) {
                 compact(live);
             }
         } catch (IOException e) {
@@ -66,7 +67,7 @@ final class MainsFile implements AutoCloseable {
         try {
             ByteBuffer b = ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII));
             while (b.hasRemaining()) {
-                out.write(b);
+                size += out.write(b);
             }
         } catch (IOException e) {
             throw new TetherException("cannot record a session main for the guardian in " + path + ": " + e.getMessage(), e);
@@ -82,6 +83,7 @@ final class MainsFile implements AutoCloseable {
             sb.append("main ").append(m.pid()).append(' ').append(m.startTime()).append('\n');
         }
         Files.writeString(tmp, sb, StandardCharsets.US_ASCII);
+        size = sb.length();
         Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         out.close();
         out = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
