@@ -41,10 +41,11 @@ final class LifecycleReport {
             `insertRunningSession` and `markSessionEnded` (two, as it writes a start that reserves nothing); \
             *CPU* is the calling thread's CPU time. Then %,d live intents are inserted, %d `liveSessions()` reads warm \
             up and %d are timed one by one. The baseline does the same rows with plain JDBC: the same sqlite-jdbc, \
-            the same pragmas (`journal_mode=WAL`, `synchronous=NORMAL`), the same `sessions` table and indexes, one \
+            the same pragmas (`journal_mode=WAL`, `synchronous=NORMAL`) and driver setting (`jdbc.get_generated_keys=false`), the same `sessions` table and indexes, one \
             prepared autocommit statement per write (so also one commit each), and a `SELECT` of the same columns \
             of the live rows read with `getObject` into arrays. What it leaves out is the Registry's own work: \
-            `BEGIN IMMEDIATE`/`COMMIT` around each write, the state-guarded `WHERE`s, JSON and time encoding, the \
+            `BEGIN IMMEDIATE`/`COMMIT` around each write, the background checkpoints (the baseline keeps SQLite's \
+            automatic ones at their default), the state-guarded `WHERE`s, JSON and time encoding, the \
             port-lease release of every end, the instance foreign key, and decoding rows into `SessionRecord`s. \
             An in-memory map would only say what durability costs, not what the Registry adds, so it is not the \
             baseline. Variants alternate by round; medians over rounds (writes) and over all reads.

@@ -249,7 +249,10 @@ final class RegistryBench {
         JdbcStore(Path file, boolean oneWrite) {
             this.oneWrite = oneWrite;
             try {
-                c = DriverManager.getConnection("jdbc:sqlite:" + file);
+                // The registry's driver setting: no SELECT last_insert_rowid() after each INSERT.
+                java.util.Properties settings = new java.util.Properties();
+                settings.setProperty("jdbc.get_generated_keys", "false");
+                c = DriverManager.getConnection("jdbc:sqlite:" + file, settings);
                 try (Statement s = c.createStatement()) {
                     s.execute("PRAGMA journal_mode=WAL");
                     s.execute("PRAGMA synchronous=NORMAL");

@@ -53,6 +53,9 @@ final class Database implements AutoCloseable {
     static Database open(Path file, Duration busyTimeout) {
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(Math.toIntExact(busyTimeout.toMillis()));
+        // Nothing here reads generated keys; left on, the driver runs and prepares a
+        // SELECT last_insert_rowid() after every INSERT (measured: a quarter of an insert's time).
+        config.setGetGeneratedKeys(false);
         Connection connection;
         try {
             connection = config.createConnection("jdbc:sqlite:" + file);
