@@ -24,7 +24,7 @@ public final class Identities {
             return Optional.empty();
         }
         if (PROC) {
-            return ProcFs.stat(pid).filter(s -> !s.isZombie()).map(s -> new ProcessId(BOOT_ID, pid, s.startTime()));
+            return ProcFs.statIfPresent(pid).filter(s -> !s.isZombie()).map(s -> new ProcessId(BOOT_ID, pid, s.startTime()));
         }
         return ProcessHandle.of(pid).flatMap(Identities::of);
     }

@@ -50,10 +50,20 @@ public final class ProcFs {
     }
 
     public static Optional<Stat> stat(long pid) {
+        return stat(pid, PROC.resolve(Long.toString(pid)).resolve("stat"));
+    }
+
+    /**
+     * {@link #stat}, for a pid that is often gone (an exited main, an identity to check): a gone
+     * process then costs a lookup, not the exception a failed open throws (several times dearer);
+     * a present one costs that lookup more.
+     */
+    public static Optional<Stat> statIfPresent(long pid) {
         Path path = PROC.resolve(Long.toString(pid)).resolve("stat");
-        if (!Files.exists(path)) {
-            return Optional.empty(); // a gone process costs a lookup, not an exception (several times dearer)
-        }
+        return Files.exists(path) ? stat(pid, path) : Optional.empty();
+    }
+
+    private static Optional<Stat> stat(long pid, Path path) {
         byte[] data = read(path);
         if (data == null) {
             return Optional.empty();
