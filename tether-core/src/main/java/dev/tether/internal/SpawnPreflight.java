@@ -4,6 +4,7 @@ import dev.tether.ProcessSpec;
 import dev.tether.SpawnException;
 import dev.tether.Stdio;
 import dev.tether.linux.libc.Errno;
+import java.nio.file.AccessMode;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -23,6 +24,9 @@ public final class SpawnPreflight {
     /** Validates and returns the working directory the child will get. */
     public static Path directory(ProcessSpec spec) {
         Path dir = spec.directory().orElse(Path.of("").toAbsolutePath());
+        if (Files.isDirectory(dir) && accessible(dir, AccessMode.READ, AccessMode.EXECUTE)) {
+            return dir; // the usual case, in two system calls; the checks below name what is wrong
+        }
         if (!Files.exists(dir)) {
             throw fail(spec, Errno.ENOENT, "working directory " + dir + " does not exist");
         }
@@ -89,6 +93,10 @@ public final class SpawnPreflight {
     }
 
     private static void checkExecutable(ProcessSpec spec, Path p) {
+        if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+            checkFormat(spec, p); // the usual case; the checks below name what is wrong
+            return;
+        }
         if (!Files.exists(p)) {
             throw fail(spec, Errno.ENOENT, "program " + p + " does not exist");
         }
@@ -118,6 +126,16 @@ public final class SpawnPreflight {
         boolean script = n >= 2 && head[0] == '#' && head[1] == '!';
         if (!elf && !script) {
             throw fail(spec, Errno.ENOEXEC, "program " + p + " is neither an ELF binary nor a script with a #! line");
+        }
+    }
+
+    /** Whether this process may access {@code p} in all of {@code modes}, asked in one {@code access(2)}. */
+    private static boolean accessible(Path p, AccessMode... modes) {
+        try {
+            p.getFileSystem().provider().checkAccess(p, modes);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 
