@@ -20,6 +20,9 @@ import java.util.Optional;
  * throws, start nothing. Limit: with {@code synchronous=NORMAL} a power loss (not a process
  * crash) may drop the last commits. Thread-safe: one connection behind one lock, reads included;
  * a full read of 1,000 live sessions costs milliseconds, so hot read paths should serve from memory.
+ * A second connection, on a thread of its own, copies the write-ahead log into the file every 128
+ * commits ({@code WalCheckpointer}), so a commit seldom waits for those syncs (SQLite's own
+ * checkpoint inside a commit comes only at 4,000 pages of log); {@link #close} stops it.
  */
 public final class Registry implements AutoCloseable {
     /** How long to wait for another connection's write lock before failing with {@code LOCKED}. */
