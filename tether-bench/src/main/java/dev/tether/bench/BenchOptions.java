@@ -48,7 +48,7 @@ record BenchOptions(Path repo, int spawns, int spawnWarmup, int rounds, int stop
         }
     }
 
-    static final String USAGE = "usage: BenchMain <repo-root> [--spawns=2000] [--spawn-warmup=30000] [--rounds=3] [--stop-reps=10]"
+    static final String USAGE = "usage: BenchMain <repo-root> [--spawns=5000] [--spawn-warmup=30000] [--rounds=3] [--stop-reps=10]"
             + " [--scans=20] [--lifecycle-reps=7] [--load-seconds=10] [--connections=8] [--churn-seconds=60]"
             + " [--churn-clients=50] [--idle-seconds=30] [--live-sessions=1000] [--daemon-jvm-args=\"...\"]"
             + " [--only=spawn,stop,scan,sigkill,registry,guardian,serve-list,serve-churn,serve-idle]"
@@ -59,7 +59,7 @@ record BenchOptions(Path repo, int spawns, int spawnWarmup, int rounds, int stop
             throw new IllegalArgumentException(USAGE);
         }
         Path repo = Path.of(args[0]).toAbsolutePath().normalize();
-        int spawns = 2000;
+        int spawns = 5000;
         int spawnWarmup = 30_000;
         int rounds = 3;
         int stopReps = 10;
