@@ -47,32 +47,30 @@ final class MarkerScope implements SessionScope {
         this.main = mainProcess;
     }
 
-    /** The main process's pid, while it is a valid session/group id of ours (see class doc). */
-    long leaderPid() {
-        return leaderPid(main, holderOfMainPid(main));
-    }
-
-    private static long leaderPid(ProcessId m, Optional<ProcessId> holder) {
-        if (m == null) {
-            return -1;
+    /**
+     * One look at the main process's pid, answering both questions a look for members asks: is the
+     * pid still a valid session/group id of ours ({@code leader}, -1 once another process holds it;
+     * see class doc), and does the main itself still run.
+     */
+    private record MainPid(long leader, boolean mainAlive) {
+        static MainPid of(ProcessId m) {
+            if (m == null) {
+                return new MainPid(-1, false);
+            }
+            Optional<ProcessId> holder = Identities.of(m.pid());
+            boolean itself = holder.isPresent() && holder.get().startTime() == m.startTime();
+            boolean recycled = holder.isPresent() && !itself;
+            return new MainPid(recycled ? -1 : m.pid(), itself);
         }
-        boolean recycled = holder.isPresent() && holder.get().startTime() != m.startTime();
-        return recycled ? -1 : m.pid();
-    }
-
-    /** What holds the main process's pid now: the main itself, another process, or nothing. */
-    private static Optional<ProcessId> holderOfMainPid(ProcessId m) {
-        return m == null ? Optional.empty() : Identities.of(m.pid());
     }
 
     @Override
     public List<ProcessId> members() {
         ProcessId m = main;
-        Optional<ProcessId> holder = holderOfMainPid(m); // one look serves the recycling check and the walk
-        long leader = leaderPid(m, holder);
+        MainPid look = MainPid.of(m);
+        long leader = look.leader();
         if (descendantsOnly) {
-            boolean mainAlive = m != null && holder.isPresent() && holder.get().startTime() == m.startTime();
-            Optional<List<ProcFs.Stat>> subtree = ProcFs.descendantsStable(roots(m, mainAlive));
+            Optional<List<ProcFs.Stat>> subtree = ProcFs.descendantsStable(roots(m, look.mainAlive()));
             if (subtree.isPresent()) {
                 List<ProcessId> out = new ArrayList<>();
                 for (ProcFs.Stat st : subtree.get()) {

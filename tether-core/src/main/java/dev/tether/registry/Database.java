@@ -46,7 +46,7 @@ final class Database implements AutoCloseable {
         this.file = file;
         this.busyTimeout = busyTimeout;
         this.connection = connection;
-        this.checkpointer = WalCheckpointer.of(file);
+        this.checkpointer = new WalCheckpointer(file);
     }
 
     /** Opens {@code file} in WAL mode with {@code synchronous=NORMAL} and foreign keys enforced. */

@@ -25,20 +25,18 @@ import org.sqlite.SQLiteConfig;
  */
 final class WalCheckpointer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WalCheckpointer.class);
+    /** A checkpoint of a 4,000-page log takes milliseconds; this only bounds a stuck disk. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final Path file;
     private final Semaphore requests = new Semaphore(0);
     private final Thread thread;
     private volatile boolean closed;
 
-    private WalCheckpointer(Path file) {
+    /** A checkpointer for {@code file}; its thread starts with the first {@link #request}. */
+    WalCheckpointer(Path file) {
         this.file = file;
         this.thread = Thread.ofPlatform().daemon().name("tether-registry-checkpoint").unstarted(this::run);
-    }
-
-    /** A checkpointer for {@code file}; its thread starts with the first {@link #request}. */
-    static WalCheckpointer of(Path file) {
-        return new WalCheckpointer(file);
     }
 
     /** Asks for a checkpoint soon; never blocks. Requests made while one runs fold into one more. */
@@ -89,8 +87,9 @@ final class WalCheckpointer implements AutoCloseable {
         }
     }
 
-    /** Stops the thread, waiting up to {@code wait} for a checkpoint under way to finish. */
-    void close(Duration wait) {
+    /** Stops the thread, waiting up to {@link #CLOSE_WAIT} for a checkpoint under way to finish. */
+    @Override
+    public void close() {
         synchronized (this) {
             closed = true;
             requests.release();
@@ -99,14 +98,9 @@ final class WalCheckpointer implements AutoCloseable {
             return;
         }
         try {
-            thread.join(wait);
+            thread.join(CLOSE_WAIT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    @Override
-    public void close() {
-        close(Duration.ofSeconds(5));
     }
 }
